@@ -1,0 +1,30 @@
+# planport: two entry points, each sets up .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the project's metadata changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e samples/plugins/planport-markdown
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
+	$(BIN)/planport export samples/plans/hip-2-weeks.json --to json,ics,fit,csv --out out/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/batch.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""planport core: model, schema gate, builder, pipeline, writer and CLI."""

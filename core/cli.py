@@ -1,0 +1,211 @@
+"""The planport command line: a thin layer over the library functions.
+
+Exit statuses: 0 success, 2 bad input or usage, 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from planport import schemas
+
+from . import gate
+from .errors import InputError, PlanportError
+from .pipeline import prepare, run_exporters, split_formats
+from .plugins import discover, split_options
+from .writer import Writer
+
+try:
+    __version__ = version("planport")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+
+def err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _registry():
+    """Every exporter; each plugin that failed to load is named in a warning."""
+    registry, broken = discover()
+    for warning in broken.values():
+        err(f"planport: warning: {warning}")
+    return registry
+
+
+class Context:
+    def __init__(self, debug: bool, quiet: bool = False):
+        self.debug = debug
+        self.quiet = quiet
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="planport")
+@click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Turn hip-strength and mobility training plans into calendar, watch and spreadsheet files.
+
+    \b
+    planport validate samples/plans/hip-2-weeks.json
+    planport export samples/plans/hip-2-weeks.json --to ics,fit,csv --out out/
+    """
+    ctx.obj = Context(debug)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--as", "kind", type=click.Choice(schemas.DOCUMENTS), help="What the documents are; by default told from their $schema or keys.")
+def validate(files: tuple[str, ...], kind: str | None) -> int:
+    """Check documents (plans, athletes, libraries, templates, rosters) against their schemas.
+
+    '-' reads standard input, JSON or YAML. Every problem is one line with the file and the
+    JSON Pointer of the bad value; the exit status is 2 when there is any.
+
+    \b
+    planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
+    cat plan.yaml | planport validate -
+    """
+    problems = []
+    for path in files:
+        source = gate.display_name(path)
+        try:
+            if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
+                from .roster import check_roster_file
+
+                count = check_roster_file(path)
+                click.echo(f"ok: {source} (roster, {count} athletes)")
+                continue
+            data = gate.load_data(path)
+            found = kind or gate.guess_kind(data)
+            if found is None:
+                raise InputError.at("", "cannot tell what this document is; give --as plan (or athlete, exercise-library, template, roster)", source)
+            gate.check_document(data, found, source)
+            click.echo(f"ok: {source} ({found}{_summary(found, data)})")
+        except InputError as e:
+            problems += e.problems
+    if problems:
+        raise InputError(problems)
+    return 0
+
+
+def _summary(kind: str, data) -> str:
+    if kind == "plan":
+        return f", {len(data['sessions'])} sessions, {len(data['exercises'])} exercises"
+    if kind == "exercise-library":
+        return f", {len(data['exercises'])} exercises"
+    if kind == "template":
+        return f", {len(data['session_types'])} session types"
+    return ""
+
+
+@cli.command()
+@click.argument("name")
+def schema(name: str) -> int:
+    """Print a JSON Schema: plan, athlete, exercise-library, template, roster,
+    exporter-options, or an exporter's name for its options.
+
+    \b
+    planport schema plan > plan.schema.json
+    planport schema ics
+    """
+    if name in schemas.names():
+        document = schemas.schema(name)
+    else:
+        registry = _registry()
+        if name not in registry:
+            choices = ", ".join([*schemas.DOCUMENTS, *sorted(registry)])
+            raise click.BadParameter(f"no schema called {name!r}; choose from {choices}", param_hint="NAME")
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"{name} exporter options", **registry[name].exporter.options_schema}
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0
+
+
+@cli.command()
+def exporters() -> int:
+    """List the exporters: name, description, file type and where each comes from.
+
+    \b
+    planport exporters
+    """
+    registry = _registry()
+    rows = [(name, ", ".join(r.exporter.extensions), r.origin, r.exporter.description) for name, r in sorted(registry.items())]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(("NAME", "FILES", "FROM"))]
+    click.echo(f"{'NAME':<{widths[0]}}  {'FILES':<{widths[1]}}  {'FROM':<{widths[2]}}  DESCRIPTION")
+    for row in rows:
+        click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+    return 0
+
+
+def export_options(func):
+    func = click.option("-o", "--option", "options", multiple=True, metavar="EXPORTER.KEY=VALUE", help="An exporter option, such as ics.alarm_minutes=30; repeatable.")(func)
+    func = click.option("--out", "out", default="out", show_default=True, help="The output folder; '-' writes a single file to standard output.")(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")(func)
+    return func
+
+
+def write_export(plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool) -> None:
+    """Export ``plan`` in ``formats`` and write the artifacts under ``out`` (or to standard output)."""
+    prepared = prepare(formats, split_options(list(options), formats))
+    artifacts = run_exporters(plan, prepared)
+    if out == "-":
+        if len(artifacts) != 1:
+            raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
+        sys.stdout.buffer.write(artifacts[0].data)
+        sys.stdout.buffer.flush()
+        return
+    Writer(out, None if quiet else err).write(artifacts)
+
+
+@cli.command()
+@click.argument("plan_file", metavar="PLAN")
+@click.option("--to", "to", multiple=True, required=True, help="Formats, comma-separated or repeated: json, ics, fit, csv, or a plugin's.")
+@export_options
+def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: str, quiet: bool) -> int:
+    """Export a plan document (JSON or YAML; '-' reads standard input).
+
+    \b
+    planport export samples/plans/hip-2-weeks.json --to json --out out/
+    planport export plan.json --to ics -o ics.alarm_minutes=30 --out out/
+    planport export plan.json --to ics --out - > plan.ics
+    """
+    plan = gate.load_plan(plan_file)
+    write_export(plan, split_formats(to), options, out, quiet)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="planport", standalone_mode=False)
+    except InputError as e:
+        for line in e.lines():
+            err(f"planport: error: {line}")
+        code = 2
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err("planport: interrupted")
+        code = 130
+    except PlanportError as e:
+        if debug:
+            traceback.print_exc()
+        err(f"planport: error: {e}")
+        code = e.exit_code
+    except Exception as e:  # the last line of defence: one line, no traceback unless asked
+        if debug:
+            traceback.print_exc()
+        err(f"planport: error: unexpected {type(e).__name__}: {e} (run with --debug for details)")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""The plan model: frozen dataclasses loaded from a validated plan document.
+
+``Plan.from_dict`` expects a document that passed the schema gate (``planport.core.gate``);
+``Plan.to_dict`` gives back exactly that document, key for key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A count or a hold: an exact number (``low == high``) or a range."""
+
+    low: int
+    high: int
+    is_range: bool = False
+
+    @classmethod
+    def from_json(cls, value: int | dict | None) -> Amount | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return cls(value["min"], value["max"], True)
+        return cls(value, value, False)
+
+    def to_json(self) -> int | dict:
+        return {"min": self.low, "max": self.high} if self.is_range else self.low
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}" if self.is_range else str(self.low)
+
+    @property
+    def middle(self) -> float:
+        return (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class FitMapping:
+    """How a Garmin watch names an exercise, as names from the FIT profile."""
+
+    category: str
+    exercise_name: str
+    title: str | None = None
+
+    def to_dict(self) -> dict:
+        return _drop_none({"category": self.category, "exercise_name": self.exercise_name, "title": self.title})
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    kind: str  # strength | mobility | stretch
+    focus: tuple[str, ...]
+    how_to: tuple[str, ...]
+    per_side: bool
+    equipment: tuple[str, ...]
+    fit: FitMapping
+    alternatives: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Exercise:
+        alternatives = d.get("alternatives")
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            kind=d["kind"],
+            focus=tuple(d["focus"]),
+            how_to=tuple(d["how_to"]),
+            per_side=d["per_side"],
+            equipment=tuple(d["equipment"]),
+            fit=FitMapping(**d["fit"]),
+            alternatives=None if alternatives is None else tuple(alternatives),
+        )
+
+    def to_dict(self) -> dict:
+        return _drop_none(
+            {
+                "id": self.id,
+                "name": self.name,
+                "kind": self.kind,
+                "focus": list(self.focus),
+                "how_to": list(self.how_to),
+                "per_side": self.per_side,
+                "equipment": list(self.equipment),
+                "alternatives": None if self.alternatives is None else list(self.alternatives),
+                "fit": self.fit.to_dict(),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Load:
+    kg: float | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return _drop_none({"kg": self.kg, "note": self.note})
+
+    def __str__(self) -> str:
+        parts = []
+        if self.kg is not None:
+            parts.append(f"{self.kg:g} kg")
+        if self.note:
+            parts.append(self.note)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One exercise in a session: sets of reps, steps or a timed hold, then rest."""
+
+    exercise: str
+    sets: int
+    rest_seconds: int
+    reps: Amount | None = None
+    steps: Amount | None = None
+    hold_seconds: Amount | None = None
+    per_side: bool | None = None
+    load: Load | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Block:
+        load = d.get("load")
+        return cls(
+            exercise=d["exercise"],
+            sets=d["sets"],
+            rest_seconds=d["rest_seconds"],
+            reps=Amount.from_json(d.get("reps")),
+            steps=Amount.from_json(d.get("steps")),
+            hold_seconds=Amount.from_json(d.get("hold_seconds")),
+            per_side=d.get("per_side"),
+            load=None if load is None else Load(**load),
+            notes=d.get("notes"),
+        )
+
+    def to_dict(self) -> dict:
+        return _drop_none(
+            {
+                "exercise": self.exercise,
+                "sets": self.sets,
+                "reps": self.reps and self.reps.to_json(),
+                "steps": self.steps and self.steps.to_json(),
+                "hold_seconds": self.hold_seconds and self.hold_seconds.to_json(),
+                "per_side": self.per_side,
+                "rest_seconds": self.rest_seconds,
+                "load": self.load and self.load.to_dict(),
+                "notes": self.notes,
+            }
+        )
+
+    @property
+    def dose(self) -> tuple[str, Amount]:
+        """What one set asks for: ("reps" | "steps" | "hold_seconds", amount). Exactly one is set."""
+        for unit in ("reps", "steps", "hold_seconds"):
+            amount = getattr(self, unit)
+            if amount is not None:
+                return unit, amount
+        raise ValueError(f"block for {self.exercise!r} has no reps, steps or hold")
+
+    def describe_dose(self, exercise: Exercise) -> str:
+        """The prescription as a coach writes it: ``2 x 12 / side``, ``2 x 20-30 s / side``."""
+        unit, amount = self.dose
+        text = {"reps": f"{amount}", "steps": f"{amount} steps", "hold_seconds": f"{amount} s"}[unit]
+        side = " / side" if self.sides(exercise) == 2 else ""
+        return f"{self.sets} x {text}{side}"
+
+    def sides(self, exercise: Exercise) -> int:
+        """2 when each set is done once per side, else 1."""
+        return 2 if (exercise.per_side if self.per_side is None else self.per_side) else 1
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    date: dt.date
+    start_time: dt.time
+    title: str
+    kind: str
+    minutes: int
+    blocks: tuple[Block, ...]
+    load: str | None = None
+    week: int | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Session:
+        return cls(
+            id=d["id"],
+            date=dt.date.fromisoformat(d["date"]),
+            start_time=dt.time.fromisoformat(d["start_time"]),
+            title=d["title"],
+            kind=d["kind"],
+            minutes=d["minutes"],
+            blocks=tuple(Block.from_dict(b) for b in d["blocks"]),
+            load=d.get("load"),
+            week=d.get("week"),
+            notes=d.get("notes"),
+        )
+
+    def to_dict(self) -> dict:
+        return _drop_none(
+            {
+                "id": self.id,
+                "date": self.date.isoformat(),
+                "start_time": self.start_time.strftime("%H:%M"),
+                "title": self.title,
+                "kind": self.kind,
+                "load": self.load,
+                "week": self.week,
+                "minutes": self.minutes,
+                "notes": self.notes,
+                "blocks": [b.to_dict() for b in self.blocks],
+            }
+        )
+
+    @property
+    def local_start(self) -> dt.datetime:
+        """The naive local start; pair it with the plan's zone (see ``Plan.start_of``)."""
+        return dt.datetime.combine(self.date, self.start_time)
+
+
+@dataclass(frozen=True)
+class Athlete:
+    id: str
+    name: str
+    time_zone: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "time_zone": self.time_zone}
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    name: str
+    revision: int
+    created: dt.datetime  # aware, UTC
+    athlete: Athlete
+    exercises: tuple[Exercise, ...]
+    sessions: tuple[Session, ...]
+    description: str | None = None
+    schema_version: int = SCHEMA_VERSION
+    schema_ref: str | None = None  # the document's "$schema", kept so a plan round-trips
+    _by_id: dict[str, Exercise] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Plan:
+        return cls(
+            schema_ref=d.get("$schema"),
+            schema_version=d["schema_version"],
+            id=d["id"],
+            name=d["name"],
+            description=d.get("description"),
+            revision=d["revision"],
+            created=parse_utc(d["created"]),
+            athlete=Athlete(**d["athlete"]),
+            exercises=tuple(Exercise.from_dict(e) for e in d["exercises"]),
+            sessions=tuple(Session.from_dict(s) for s in d["sessions"]),
+        )
+
+    def to_dict(self) -> dict:
+        return _drop_none(
+            {
+                "$schema": self.schema_ref,
+                "schema_version": self.schema_version,
+                "id": self.id,
+                "name": self.name,
+                "description": self.description,
+                "revision": self.revision,
+                "created": format_utc(self.created),
+                "athlete": self.athlete.to_dict(),
+                "exercises": [e.to_dict() for e in self.exercises],
+                "sessions": [s.to_dict() for s in self.sessions],
+            }
+        )
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self._by_id[exercise_id]
+
+    @cached_property
+    def ordered_sessions(self) -> tuple[Session, ...]:
+        """Sessions by local date and time, then id, so every exporter lists them alike."""
+        return tuple(sorted(self.sessions, key=lambda s: (s.date, s.start_time, s.id)))
+
+    def week_of(self, session: Session) -> int:
+        """The session's plan week: its own ``week``, else counted in Monday-to-Sunday weeks from the first session."""
+        if session.week is not None:
+            return session.week
+        first = self.ordered_sessions[0].date
+        first_monday = first - dt.timedelta(days=first.weekday())
+        return (session.date - first_monday).days // 7 + 1
+
+
+def parse_utc(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def format_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,1 @@
+"""Built-in exporters; each registers through the planport.exporters entry points."""
