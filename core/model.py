@@ -227,6 +227,12 @@ class Session:
         )
 
     @property
+    def file_stem(self) -> str:
+        """A file name for this session alone: its date and id (the id once, if it starts with the date)."""
+        date = self.date.isoformat()
+        return self.id if self.id.startswith(date) else f"{date}-{self.id}"
+
+    @property
     def local_start(self) -> dt.datetime:
         """The naive local start; pair it with the plan's zone (see ``Plan.start_of``)."""
         return dt.datetime.combine(self.date, self.start_time)

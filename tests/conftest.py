@@ -60,3 +60,21 @@ def sample_plan(sample_plan_data):
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     return path
+
+
+def plan_with_sessions(plan_data: dict, zone: str, slots: list[tuple[str, str]], minutes: int = 20) -> dict:
+    """The sample plan moved to ``zone`` with one session per (date, HH:MM) slot."""
+    template = plan_data["sessions"][0]
+    plan_data["athlete"]["time_zone"] = zone
+    plan_data["sessions"] = [
+        {**copy.deepcopy(template), "id": f"s{i}", "date": date, "start_time": time, "minutes": minutes}
+        for i, (date, time) in enumerate(slots)
+    ]
+    return plan_data
+
+
+def export_artifacts(plan_data: dict, fmt: str, options: dict | None = None):
+    from planport.core.gate import plan_from_data
+    from planport.core.pipeline import export_plan
+
+    return export_plan(plan_from_data(copy.deepcopy(plan_data)), [fmt], {fmt: options or {}})

@@ -1,0 +1,119 @@
+"""The ``ics`` exporter: one iCalendar event per session, in the athlete's time zone.
+
+Times are written with TZID and a VTIMEZONE for the zone (floating times shift in some
+clients). UIDs are derived from athlete, plan and session ids, so re-importing a changed
+plan updates events instead of duplicating them; DTSTAMP and SEQUENCE come from the
+plan's creation time and revision, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+from icalendar import Alarm, Calendar, Event
+
+from planport.core.card import session_card
+from planport.core.model import Plan, Session
+from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
+
+PRODID = "-//planport//planport hip plans//EN"
+_UID_NAMESPACE = uuid.UUID("6f0c7a52-3c1e-4d0a-9a57-6c1f1d0e2b11")
+MEDIA_TYPE = "text/calendar"
+
+
+def session_uid(plan: Plan, session: Session) -> str:
+    """Stable across re-exports of the same session, distinct across athletes, plans and sessions."""
+    key = f"{plan.athlete.id}/{plan.id}/{session.id}"
+    return f"{uuid.uuid5(_UID_NAMESPACE, key)}@planport"
+
+
+def local_span(plan: Plan, session: Session) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end as aware datetimes in the athlete's zone.
+
+    A start inside a spring-forward gap (02:30 when clocks jump from 02:00 to 03:00) is
+    moved forward by the gap, as RFC 5545 resolves it, and written as the real wall-clock
+    time (03:30), so every client shows the same instant."""
+    zone = zoneinfo.ZoneInfo(plan.athlete.time_zone)
+    start_utc = session.local_start.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+    end_utc = start_utc + dt.timedelta(minutes=session.minutes)
+    return start_utc.astimezone(zone), end_utc.astimezone(zone)
+
+
+class IcsExporter:
+    name = "ics"
+    description = "iCalendar events for Google Calendar, Apple Calendar, Outlook and Thunderbird."
+    extensions = (".ics",)
+    options_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "alarm_minutes": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/minutes_before", "description": "Add a reminder this many minutes before each session (Google ignores reminders on import)."},
+            "all_day": {"type": "boolean", "default": False, "description": "Write all-day events instead of timed ones."},
+            "calendar_name": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/label", "description": "The calendar's name (X-WR-CALNAME); the plan's name by default."},
+            "how_to": {"type": "boolean", "default": True, "description": "Include each exercise's how-to steps in the description."},
+            "location": {"type": "string", "maxLength": 200, "description": "A location for every event."},
+            "url": {"type": "string", "maxLength": 500, "pattern": "^https?://", "description": "A link for every event, such as the plan's page."},
+            "files": {"enum": ["plan", "session"], "default": "plan", "description": "One calendar for the plan, or one file per session."},
+        },
+    }
+
+    def export(self, plan: Plan, options: dict) -> list[Artifact]:
+        sessions = plan.ordered_sessions
+        if options.get("files", "plan") == "session":
+            return [
+                Artifact(f"ics/{s.file_stem}.ics", self._calendar(plan, [s], options), MEDIA_TYPE)
+                for s in sessions
+            ]
+        return [Artifact(f"{plan.id}.ics", self._calendar(plan, sessions, options), MEDIA_TYPE)]
+
+    def _calendar(self, plan: Plan, sessions, options: dict) -> bytes:
+        cal = Calendar()
+        cal.add("prodid", PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("x-wr-calname", options.get("calendar_name") or plan.name)
+        cal.add("x-wr-timezone", plan.athlete.time_zone)
+        for session in sessions:
+            cal.add_component(self._event(plan, session, options))
+        if not options.get("all_day"):
+            # Cover the plan's years only: a VTIMEZONE from 1970 to 2038 is noise.
+            first, last = sessions[0].date, sessions[-1].date
+            cal.add_missing_timezones(dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1))
+        return cal.to_ical()
+
+    def _event(self, plan: Plan, session: Session, options: dict) -> Event:
+        event = Event()
+        event.add("uid", session_uid(plan, session))
+        event.add("dtstamp", plan.created)
+        event.add("last-modified", plan.created)
+        event.add("sequence", plan.revision)
+        event.add("summary", session.title)
+        if options.get("all_day"):
+            event.add("dtstart", session.date)
+            event.add("dtend", session.date + dt.timedelta(days=1))
+        else:
+            start, end = local_span(plan, session)
+            event.add("dtstart", start)
+            event.add("dtend", end)
+        event.add("description", session_card(plan, session, how_to=options.get("how_to", True)))
+        event.add("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        if options.get("location"):
+            event.add("location", options["location"])
+        if options.get("url"):
+            event.add("url", options["url"])
+        minutes = options.get("alarm_minutes")
+        if minutes is not None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", session.title)
+            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+            event.add_component(alarm)
+        return event
+
+
+exporter = IcsExporter()

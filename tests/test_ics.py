@@ -1,0 +1,215 @@
+"""The iCalendar exporter, read back by icalendar, recurring-ical-events and vobject."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import zoneinfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+
+from conftest import SAMPLE_PLAN, export_artifacts, plan_with_sessions, run_cli
+
+UTC = dt.timezone.utc
+
+
+def ics_of(plan_data, **options) -> bytes:
+    (artifact,) = export_artifacts(plan_data, "ics", options)
+    assert artifact.media_type == "text/calendar"
+    return artifact.data
+
+
+def events(data: bytes):
+    return icalendar.Calendar.from_ical(data).walk("VEVENT")
+
+
+def expected_utc(date: str, time: str, zone: str) -> dt.datetime:
+    """Computed here from zoneinfo alone, not through the exporter."""
+    naive = dt.datetime.fromisoformat(f"{date}T{time}")
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
+
+
+# Dates around each zone's clock changes in 2026, with the UTC instant worked out by hand.
+DST_CASES = [
+    ("America/New_York", "2026-03-07", "07:00", "2026-03-07T12:00"),
+    ("America/New_York", "2026-03-08", "07:00", "2026-03-08T11:00"),  # spring forward that night
+    ("America/New_York", "2026-10-31", "07:00", "2026-10-31T11:00"),
+    ("America/New_York", "2026-11-01", "07:00", "2026-11-01T12:00"),  # fall back that night
+    ("America/New_York", "2026-11-01", "01:30", "2026-11-01T05:30"),  # happens twice: the first one
+    ("Europe/Berlin", "2026-03-28", "07:00", "2026-03-28T06:00"),
+    ("Europe/Berlin", "2026-03-29", "07:00", "2026-03-29T05:00"),
+    ("Europe/Berlin", "2026-10-25", "18:00", "2026-10-25T17:00"),
+    ("Australia/Sydney", "2026-04-04", "07:00", "2026-04-03T20:00"),
+    ("Australia/Sydney", "2026-04-05", "07:00", "2026-04-04T21:00"),
+    ("Australia/Sydney", "2026-10-04", "07:00", "2026-10-03T20:00"),
+    ("Asia/Kolkata", "2026-03-08", "07:00", "2026-03-08T01:30"),
+    ("Pacific/Chatham", "2026-04-04", "07:00", "2026-04-03T17:15"),
+    ("Pacific/Chatham", "2026-04-05", "07:00", "2026-04-04T18:15"),
+    ("Pacific/Chatham", "2026-09-27", "07:00", "2026-09-26T17:15"),
+]
+
+
+@pytest.mark.parametrize("zone,date,time,utc", DST_CASES)
+def test_start_instant_is_the_local_time_in_the_zone(plan_data, zone, date, time, utc):
+    plan_with_sessions(plan_data, zone, [(date, time)], minutes=25)
+    data = ics_of(plan_data)
+    want = dt.datetime.fromisoformat(utc).replace(tzinfo=UTC)
+    assert want == expected_utc(date, time, zone)
+
+    (event,) = events(data)
+    assert event["DTSTART"].params["TZID"] == zone
+    assert event.decoded("DTSTART").astimezone(UTC) == want
+    assert event.decoded("DTEND").astimezone(UTC) == want + dt.timedelta(minutes=25)
+
+    # vobject reads the VTIMEZONE we wrote, not the system's zone data: an independent check.
+    parsed = vobject.readOne(data.decode("utf-8"))
+    assert parsed.vevent.dtstart.value.astimezone(UTC) == want
+    assert parsed.vevent.dtend.value.astimezone(UTC) == want + dt.timedelta(minutes=25)
+
+    # recurring-ical-events finds the event on its local day.
+    day = dt.date.fromisoformat(date)
+    found = recurring_ical_events.of(icalendar.Calendar.from_ical(data)).at(day)
+    assert len(found) == 1
+
+
+def test_spring_forward_gap_moves_to_the_real_wall_clock_time(plan_data):
+    # 02:30 does not exist in New York on 2026-03-08 (02:00 -> 03:00). RFC 5545 reads such
+    # a time with the offset before the gap, i.e. 07:30 UTC, which is 03:30 local; planport
+    # writes 03:30 so no client has to resolve the gap itself.
+    plan_with_sessions(plan_data, "America/New_York", [("2026-03-08", "02:30")], minutes=20)
+    data = ics_of(plan_data)
+    assert b"DTSTART;TZID=America/New_York:20260308T033000\r\n" in data
+    assert b"DTEND;TZID=America/New_York:20260308T035000\r\n" in data
+    (event,) = events(data)
+    assert event.decoded("DTSTART").astimezone(UTC) == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    assert vobject.readOne(data.decode()).vevent.dtstart.value.astimezone(UTC) == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+
+
+def test_calendar_properties_and_rfc5545_form(sample_plan_data):
+    data = ics_of(copy.deepcopy(sample_plan_data))
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["VERSION"]) == "2.0" and str(cal["METHOD"]) == "PUBLISH" and str(cal["CALSCALE"]) == "GREGORIAN"
+    assert "planport" in str(cal["PRODID"])
+    assert str(cal["X-WR-CALNAME"]) == sample_plan_data["name"]
+    assert str(cal["X-WR-TIMEZONE"]) == "America/New_York"
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["America/New_York"]
+    assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+
+
+def test_events_say_what_the_plan_says(sample_plan_data, sample_plan):
+    data = ics_of(copy.deepcopy(sample_plan_data))
+    assert len(events(data)) == len(sample_plan.sessions)
+    monday = next(e for e in events(data) if e.decoded("DTSTART").date() == dt.date(2026, 12, 7))
+    assert str(monday["SUMMARY"]) == "Hip strength A: clamshells, monster walks, side planks with leg lift"
+    assert monday.decoded("DTSTART") == dt.datetime(2026, 12, 7, 7, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert monday.decoded("DTEND") - monday.decoded("DTSTART") == dt.timedelta(minutes=18)
+    description = str(monday["DESCRIPTION"])
+    assert "1. Clamshell: 2 x 15 / side, rest 45 s" in description
+    assert "2. Monster walk: 2 x 12-15 steps, rest 45 s, light band" in description
+    assert "3. Side plank with leg lift: 2 x 20-30 s / side, rest 30 s" in description
+    assert "open the top knee like a book" in description  # the how-to
+    assert monday.decoded("DTSTAMP") == dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    assert int(monday["SEQUENCE"]) == 1
+    assert [str(c) for c in monday["CATEGORIES"].cats] == ["Hip strength", "strength"]
+
+
+def test_same_plan_same_bytes(sample_plan_data):
+    assert ics_of(copy.deepcopy(sample_plan_data)) == ics_of(copy.deepcopy(sample_plan_data))
+
+
+def test_moving_one_session_moves_one_event(sample_plan_data):
+    before = {str(e["UID"]): e for e in events(ics_of(copy.deepcopy(sample_plan_data)))}
+    moved = copy.deepcopy(sample_plan_data)
+    moved["sessions"][0]["date"] = "2026-12-08"
+    moved["sessions"][0]["start_time"] = "18:15"
+    moved["revision"] = 2
+    after = {str(e["UID"]): e for e in events(ics_of(moved))}
+    assert set(before) == set(after), "a re-import updates, it does not duplicate"
+    changed = [uid for uid in before if before[uid].decoded("DTSTART") != after[uid].decoded("DTSTART")]
+    assert len(changed) == 1
+    assert after[changed[0]].decoded("DTSTART") == dt.datetime(2026, 12, 8, 18, 15, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert all(int(e["SEQUENCE"]) == 2 for e in after.values())
+
+
+def test_uids_are_unique_across_athletes_and_plans(sample_plan_data):
+    first = [str(e["UID"]) for e in events(ics_of(copy.deepcopy(sample_plan_data)))]
+    other_athlete = copy.deepcopy(sample_plan_data)
+    other_athlete["athlete"]["id"] = "alex-chen"
+    other_plan = copy.deepcopy(sample_plan_data)
+    other_plan["id"] = "hip-2-weeks-b"
+    second = [str(e["UID"]) for e in events(ics_of(other_athlete))]
+    third = [str(e["UID"]) for e in events(ics_of(other_plan))]
+    assert len(set(first)) == len(first)
+    assert not set(first) & set(second) and not set(first) & set(third)
+
+
+HOSTILE = "Clam\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:pwned; x, y \\ z"
+
+
+def test_hostile_text_cannot_break_out_of_its_property(plan_data):
+    plan_data["exercises"][0]["name"] = HOSTILE
+    plan_data["sessions"][0]["title"] = HOSTILE
+    plan_data["sessions"][0]["notes"] = "line one\nline two\rthree; a, b \\"
+    data = ics_of(plan_data)
+    assert data.count(b"BEGIN:VEVENT\r\n") == len(plan_data["sessions"])
+    assert b"\r\nSUMMARY:pwned" not in data
+    first = events(data)[0]
+    assert str(first["SUMMARY"]) == HOSTILE.replace("\r\n", "\n")
+    assert HOSTILE.replace("\r\n", "\n") in str(first["DESCRIPTION"])
+    parsed = vobject.readOne(data.decode())
+    assert len(parsed.vevent_list) == len(plan_data["sessions"])
+
+
+@pytest.mark.parametrize("name", ["Clamshell 🦵💪", "髋部外展 蚌式开合", "تمرين الورك", "Ünïcödé " * 14])
+def test_unicode_names_survive(plan_data, name):
+    plan_data["exercises"][0]["name"] = name[:120]
+    plan_data["sessions"][0]["title"] = f"{name} session"[:200]
+    data = ics_of(plan_data)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    data.decode("utf-8")  # folding never splits a character
+    first = events(data)[0]
+    assert str(first["SUMMARY"]) == f"{name} session"[:200]
+    assert name[:120] in str(first["DESCRIPTION"])
+    assert vobject.readOne(data.decode()).vevent.summary.value == f"{name} session"[:200]
+
+
+def test_options_alarm_location_url_name(sample_plan_data):
+    data = ics_of(copy.deepcopy(sample_plan_data), alarm_minutes=30, location="Home, living room", url="https://example.org/plan", calendar_name="Hip work", how_to=False)
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["X-WR-CALNAME"]) == "Hip work"
+    for event in cal.walk("VEVENT"):
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("TRIGGER") == dt.timedelta(minutes=-30)
+        assert str(event["LOCATION"]) == "Home, living room" and str(event["URL"]) == "https://example.org/plan"
+        assert "like a book" not in str(event["DESCRIPTION"])
+
+
+def test_all_day_events(sample_plan_data):
+    data = ics_of(copy.deepcopy(sample_plan_data), all_day=True)
+    first = events(data)[0]
+    assert first.decoded("DTSTART") == dt.date(2026, 12, 7) and first.decoded("DTEND") == dt.date(2026, 12, 8)
+    assert b"VTIMEZONE" not in data
+
+
+def test_one_file_per_session(sample_plan_data):
+    artifacts = export_artifacts(copy.deepcopy(sample_plan_data), "ics", {"files": "session"})
+    assert len(artifacts) == len(sample_plan_data["sessions"])
+    assert artifacts[0].path == "ics/2026-12-07-hip-strength-a.ics"
+    for artifact in artifacts:
+        (event,) = events(artifact.data)
+        assert artifact.path.startswith(f"ics/{event.decoded('DTSTART').date().isoformat()}")
+
+
+def test_cli_options_and_stdout(tmp_path):
+    result = run_cli("export", SAMPLE_PLAN, "--to", "ics", "-o", "ics.alarm_minutes=30", "-o", "ics.calendar_name=Hip work", "--out", tmp_path)
+    assert result.code == 0, result.err
+    cal = icalendar.Calendar.from_ical((tmp_path / "hip-2-weeks.ics").read_bytes())
+    assert str(cal["X-WR-CALNAME"]) == "Hip work" and cal.walk("VALARM")
+    piped = run_cli("export", SAMPLE_PLAN, "--to", "ics", "--out", "-")
+    assert piped.code == 0 and piped.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
+    bad = run_cli("export", SAMPLE_PLAN, "--to", "ics", "-o", "ics.alarm_minutes=-5", "--out", tmp_path / "x")
+    assert bad.code == 2 and "ics options: /alarm_minutes: -5 is less than the minimum of 0" in bad.err
