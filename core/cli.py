@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from pathlib import Path
 from importlib.metadata import PackageNotFoundError, version
 
 import click
@@ -175,7 +176,57 @@ def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: s
     planport export plan.json --to ics --out - > plan.ics
     """
     plan = gate.load_plan(plan_file)
-    write_export(plan, split_formats(to), options, out, quiet)
+    try:
+        write_export(plan, split_formats(to), options, out, quiet)
+    except InputError as e:  # an exporter's objection to the plan names the plan's file
+        raise e.with_source(gate.display_name(plan_file)) from None
+    return 0
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--walk", is_flag=True, help="List the steps in the order a watch runs them, repeats followed.")
+def inspect(files: tuple[str, ...], walk: bool) -> int:
+    """Print a FIT workout file's steps, as a watch would step through them.
+
+    \b
+    planport inspect out/fit/2026-12-07-hip-strength-a.fit
+    planport inspect --walk out/fit/*.fit
+    """
+    from . import fitread
+
+    for path in files:
+        data = gate.read_bytes(path)
+        workout = fitread.read_workout(data, path)
+        click.echo(f"{path}: {workout.name or '(no name)'} ({workout.sport}/{workout.sub_sport}), {len(workout.steps)} steps")
+        steps = fitread.walk(workout.steps) if walk else workout.steps
+        for n, step in enumerate(steps):
+            click.echo(f"  {n:>3}  {fitread.describe(step, workout.titles)}")
+    return 0
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--device", required=True, type=click.Path(path_type=Path), help="Where the watch is mounted, such as /media/GARMIN.")
+@click.option("--dry-run", is_flag=True, help="Say what would be copied; copy nothing.")
+def sync(source: Path, device: Path, dry_run: bool) -> int:
+    """Copy FIT workouts onto a USB-mounted Garmin watch (into GARMIN/NewFiles/).
+
+    Files already there with the same content are skipped; nothing is deleted.
+
+    \b
+    planport sync out/fit --device /media/GARMIN
+    planport sync out/fit --device /media/GARMIN --dry-run
+    """
+    from .device import sync as sync_files
+
+    copies = sync_files(source, device, dry_run)
+    words = {"copy": "copied", "update": "updated", "skip": "skipped (already there)"}
+    prefix = "would be " if dry_run else ""
+    for c in copies:
+        click.echo(f"{prefix if c.action != 'skip' else ''}{words[c.action]}: {c.source.name} -> {c.target}")
+    done = sum(c.action != "skip" for c in copies)
+    click.echo(f"{done} of {len(copies)} files {'would be ' if dry_run else ''}copied to {device / 'GARMIN' / 'NewFiles'}")
     return 0
 
 

@@ -57,8 +57,8 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     return seen
 
 
-def read_text(path: str, stdin=None) -> str:
-    """The text of ``path`` (``-`` is standard input), as UTF-8."""
+def read_bytes(path: str, stdin=None) -> bytes:
+    """The bytes of ``path`` (``-`` is standard input), refusing absurdly large inputs."""
     source = display_name(path)
     try:
         if path == STDIN:
@@ -70,10 +70,16 @@ def read_text(path: str, stdin=None) -> str:
         raise InputError.at("", f"cannot read: {e.strerror or e}", source) from None
     if len(raw) > MAX_INPUT_BYTES:
         raise InputError.at("", f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; is this the right file?", source)
+    return raw
+
+
+def read_text(path: str, stdin=None) -> str:
+    """The text of ``path`` (``-`` is standard input), as UTF-8."""
+    raw = read_bytes(path, stdin)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError.at("", f"not UTF-8 text (byte {e.start})", source) from None
+        raise InputError.at("", f"not UTF-8 text (byte {e.start})", display_name(path)) from None
 
 
 def display_name(path: str) -> str:
