@@ -13,7 +13,6 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip install --quiet -e samples/plugins/planport-markdown
 	touch $(STAMP)
 
 demo: $(STAMP)

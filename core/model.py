@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -303,6 +304,20 @@ class Plan:
     def ordered_sessions(self) -> tuple[Session, ...]:
         """Sessions by local date and time, then id, so every exporter lists them alike."""
         return tuple(sorted(self.sessions, key=lambda s: (s.date, s.start_time, s.id)))
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.athlete.time_zone)
+
+    def span(self, session: Session) -> tuple[dt.datetime, dt.datetime]:
+        """Start and end of ``session`` as aware datetimes in the athlete's zone.
+
+        A start inside a spring-forward gap (02:30 when clocks jump from 02:00 to 03:00)
+        is read with the offset before the gap, as RFC 5545 does, and comes back as the
+        real wall-clock time (03:30), so every calendar shows the same instant."""
+        start_utc = session.local_start.replace(tzinfo=self.zone).astimezone(dt.timezone.utc)
+        end_utc = start_utc + dt.timedelta(minutes=session.minutes)
+        return start_utc.astimezone(self.zone), end_utc.astimezone(self.zone)
 
     def week_of(self, session: Session) -> int:
         """The session's plan week: its own ``week``, else counted in Monday-to-Sunday weeks from the first session."""

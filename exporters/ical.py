@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zoneinfo
 
 from icalendar import Alarm, Calendar, Event
 
@@ -27,18 +26,6 @@ def session_uid(plan: Plan, session: Session) -> str:
     """Stable across re-exports of the same session, distinct across athletes, plans and sessions."""
     key = f"{plan.athlete.id}/{plan.id}/{session.id}"
     return f"{uuid.uuid5(_UID_NAMESPACE, key)}@planport"
-
-
-def local_span(plan: Plan, session: Session) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end as aware datetimes in the athlete's zone.
-
-    A start inside a spring-forward gap (02:30 when clocks jump from 02:00 to 03:00) is
-    moved forward by the gap, as RFC 5545 resolves it, and written as the real wall-clock
-    time (03:30), so every client shows the same instant."""
-    zone = zoneinfo.ZoneInfo(plan.athlete.time_zone)
-    start_utc = session.local_start.replace(tzinfo=zone).astimezone(dt.timezone.utc)
-    end_utc = start_utc + dt.timedelta(minutes=session.minutes)
-    return start_utc.astimezone(zone), end_utc.astimezone(zone)
 
 
 class IcsExporter:
@@ -95,7 +82,7 @@ class IcsExporter:
             event.add("dtstart", session.date)
             event.add("dtend", session.date + dt.timedelta(days=1))
         else:
-            start, end = local_span(plan, session)
+            start, end = plan.span(session)
             event.add("dtstart", start)
             event.add("dtend", end)
         event.add("description", session_card(plan, session, how_to=options.get("how_to", True)))

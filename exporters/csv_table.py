@@ -1,0 +1,126 @@
+"""The ``csv`` exporter: calendar imports (Google, Outlook) and a set-by-set table.
+
+RFC 4180 quoting with CRLF line ends and UTF-8 (a BOM on request, for Excel). A text
+cell that a spreadsheet would run as a formula is made inert with a leading quote.
+CSV carries no UID: importing a calendar CSV twice makes duplicate events.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from planport.core.card import session_card
+from planport.core.model import Plan
+from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
+
+GOOGLE = ["Subject", "Start Date", "Start Time", "End Date", "End Time", "All Day Event", "Description", "Location", "Private"]
+OUTLOOK = [
+    "Subject", "Start Date", "Start Time", "End Date", "End Time", "All day event", "Reminder on/off", "Reminder Date",
+    "Reminder Time", "Meeting Organizer", "Required Attendees", "Optional Attendees", "Meeting Resources",
+    "Billing Information", "Categories", "Description", "Location", "Mileage", "Priority", "Private", "Sensitivity",
+    "Show time as",
+]
+SETS = [
+    "Athlete", "Date", "Start Time", "Week", "Session", "Title", "Block", "Exercise", "Set", "Side", "Reps", "Steps",
+    "Hold Seconds", "Rest Seconds", "Load", "Prescription", "Focus", "FIT Category", "FIT Exercise Name",
+]
+#: What a spreadsheet reads as the start of a formula (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "|": "|"}
+DATE_FORMATS = {"mdy": "%m/%d/%Y", "dmy": "%d/%m/%Y", "iso": "%Y-%m-%d"}
+
+
+def inert(value):
+    """A text cell a spreadsheet shows as text; numbers pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def clock(moment: dt.datetime | dt.time, seconds: bool = False) -> str:
+    """``7:00 AM`` as Google and Outlook write times."""
+    return moment.strftime("%I:%M:%S %p" if seconds else "%I:%M %p").lstrip("0")  # %I is 01-12, never 00
+
+
+def yes(flag: bool) -> str:
+    return "True" if flag else "False"
+
+
+class CsvExporter:
+    name = "csv"
+    description = "CSV for Google Calendar or Outlook import, or one row per set for spreadsheets."
+    extensions = (".csv",)
+    options_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "dialect": {"enum": ["google", "outlook", "sets"], "default": "google", "description": "google or outlook: calendar import columns; sets: one row per set and side."},
+            "date_format": {"enum": list(DATE_FORMATS), "description": "mdy (12/07/2026), dmy (07/12/2026) or iso (2026-12-07); calendars default to mdy, sets to iso."},
+            "delimiter": {"enum": list(DELIMITERS), "default": ",", "description": "The field separator: , ; tab or |."},
+            "bom": {"type": "boolean", "default": False, "description": "Start with a UTF-8 byte-order mark so Excel reads the file as UTF-8."},
+            "how_to": {"type": "boolean", "default": True, "description": "Include how-to steps in calendar descriptions."},
+            "location": {"type": "string", "maxLength": 200, "description": "A location for every event."},
+            "private": {"type": "boolean", "default": False, "description": "Mark calendar events private."},
+            "alarm_minutes": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/minutes_before", "description": "Outlook only: a reminder this many minutes before."},
+        },
+    }
+
+    def export(self, plan: Plan, options: dict) -> list[Artifact]:
+        dialect = options.get("dialect", "google")
+        date_format = DATE_FORMATS[options.get("date_format") or ("iso" if dialect == "sets" else "mdy")]
+        header, rows = {"google": self._google, "outlook": self._outlook, "sets": self._sets}[dialect](plan, options, date_format)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=DELIMITERS[options.get("delimiter", ",")], lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        writer.writerows([inert(v) for v in row] for row in rows)
+        data = buffer.getvalue().encode("utf-8-sig" if options.get("bom") else "utf-8")
+        return [Artifact(f"{plan.id}-{dialect}.csv", data, "text/csv")]
+
+    def _google(self, plan: Plan, options: dict, fmt: str):
+        rows = []
+        for session in plan.ordered_sessions:
+            start, end = plan.span(session)
+            rows.append([
+                session.title, start.strftime(fmt), clock(start), end.strftime(fmt), clock(end), "False",
+                session_card(plan, session, options.get("how_to", True)), options.get("location", ""), yes(options.get("private", False)),
+            ])
+        return GOOGLE, rows
+
+    def _outlook(self, plan: Plan, options: dict, fmt: str):
+        rows = []
+        minutes = options.get("alarm_minutes")
+        for session in plan.ordered_sessions:
+            start, end = plan.span(session)
+            reminder = start - dt.timedelta(minutes=minutes) if minutes is not None else None
+            category = "Mobility" if session.kind == "mobility" else "Hip strength"
+            rows.append([
+                session.title, start.strftime(fmt), clock(start, True), end.strftime(fmt), clock(end, True), "False",
+                yes(reminder is not None), reminder.strftime(fmt) if reminder else "", clock(reminder, True) if reminder else "",
+                "", "", "", "", "", category, session_card(plan, session, options.get("how_to", True)),
+                options.get("location", ""), "", "Normal", yes(options.get("private", False)), "Normal", "2",
+            ])
+        return OUTLOOK, rows
+
+    def _sets(self, plan: Plan, options: dict, fmt: str):
+        rows = []
+        for session in plan.ordered_sessions:
+            start, _ = plan.span(session)
+            for n, block in enumerate(session.blocks, 1):
+                exercise = plan.exercise(block.exercise)
+                unit, amount = block.dose
+                sides = ["left", "right"] if block.sides(exercise) == 2 else [""]
+                for set_number in range(1, block.sets + 1):
+                    for side in sides:
+                        rows.append([
+                            plan.athlete.name, start.strftime(fmt), start.strftime("%H:%M"), plan.week_of(session), session.id,
+                            session.title, n, exercise.name, set_number, side,
+                            amount.low if unit == "reps" else "", amount.low if unit == "steps" else "",
+                            amount.low if unit == "hold_seconds" else "", block.rest_seconds, str(block.load or ""),
+                            block.describe_dose(exercise), "; ".join(exercise.focus), exercise.fit.category, exercise.fit.exercise_name,
+                        ])
+        return SETS, rows
+
+
+exporter = CsvExporter()
