@@ -72,6 +72,8 @@ def validate(files: tuple[str, ...], kind: str | None) -> int:
     planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
     cat plan.yaml | planport validate -
     """
+    from . import builder  # noqa: F401 - registers the template's own checks with the gate
+
     problems = []
     for path in files:
         source = gate.display_name(path)
@@ -180,6 +182,56 @@ def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: s
         write_export(plan, split_formats(to), options, out, quiet)
     except InputError as e:  # an exporter's objection to the plan names the plan's file
         raise e.with_source(gate.display_name(plan_file)) from None
+    return 0
+
+
+@cli.command()
+@click.argument("athlete_file", metavar="ATHLETE")
+@click.option("--template", "template_file", help="A plan template (YAML or JSON); planport's hip-strength template by default.")
+@click.option("-o", "--output", help="Write the plan document here ('-' for standard output).")
+@click.option("--to", "to", multiple=True, help="Also export: formats, comma-separated or repeated.")
+@click.option("--option", "options", multiple=True, metavar="EXPORTER.KEY=VALUE", help="An exporter option, such as ics.alarm_minutes=30; repeatable.")
+@click.option("--out", "out", default="out", show_default=True, help="The output folder for --to.")
+@click.option("--summary", is_flag=True, help="Print a week-by-week table.")
+@click.option("--revision", type=click.IntRange(0, 100000), default=1, show_default=True, help="The plan revision; raise it when you rebuild a changed plan.")
+@click.option("--created", help="The plan's creation time, YYYY-MM-DDTHH:MM:SSZ; the start date by default, so a rebuild gives the same bytes.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
+def build(athlete_file, template_file, output, to, options, out, summary, revision, created, quiet) -> int:
+    """Build a plan from an athlete profile and a template.
+
+    With no --output, --to or --summary, the plan document goes to standard output.
+
+    \b
+    planport build samples/athletes/new-runner.yaml -o plan.json
+    planport build samples/athletes/new-runner.yaml --to ics,fit,csv --out out/new-runner/
+    planport build samples/athletes/marathoner.yaml --summary
+    """
+    from .builder import build_from_files
+    from .summary import summary_table
+
+    if created is not None:
+        message = gate.schema_problems(created, "common", "--created", schema={"$ref": "common.schema.json#/$defs/utc_timestamp"})
+        if message:
+            raise InputError(message)
+    plan = build_from_files(athlete_file, template_file, revision, created)
+    document = (json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if output == "-" or not (output or to or summary):
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+    elif output:
+        from .writer import write_atomic
+
+        write_atomic(Path(output), document)
+        if not quiet:
+            err(f"wrote {output}")
+    if to:
+        formats = split_formats(to)
+        try:
+            write_export(plan, formats, options, out, quiet)
+        except InputError as e:
+            raise e.with_source(gate.display_name(athlete_file)) from None
+    if summary:
+        summary_table(plan)
     return 0
 
 

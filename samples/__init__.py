@@ -1,0 +1,1 @@
+"""Sample inputs shipped with planport: the exercise library and the plan template."""
