@@ -214,7 +214,7 @@ def build(athlete_file, template_file, output, to, options, out, summary, revisi
         if message:
             raise InputError(message)
     plan = build_from_files(athlete_file, template_file, revision, created)
-    document = (json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    document = plan.dumps()
     if output == "-" or not (output or to or summary):
         sys.stdout.buffer.write(document)
         sys.stdout.buffer.flush()
@@ -280,6 +280,61 @@ def sync(source: Path, device: Path, dry_run: bool) -> int:
     done = sum(c.action != "skip" for c in copies)
     click.echo(f"{done} of {len(copies)} files {'would be ' if dry_run else ''}copied to {device / 'GARMIN' / 'NewFiles'}")
     return 0
+
+
+@cli.command()
+@click.argument("roster")
+@click.option("--to", "to", multiple=True, required=True, help="Formats, comma-separated or repeated.")
+@click.option("-o", "--option", "options", multiple=True, metavar="EXPORTER.KEY=VALUE", help="An exporter option; repeatable.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The output folder: one sub-folder per athlete, manifest.json and errors.csv.")
+@click.option("--template", "template_file", help="A plan template; planport's hip-strength template by default.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None, help="Worker processes; all CPUs by default.")
+@click.option("--resume", is_flag=True, help="Skip athletes whose files match the manifest of an earlier, interrupted run.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line.")
+def batch(roster, to, options, out, template_file, jobs, resume, fail_fast, quiet) -> int:
+    """Build and export plans for every athlete of a roster (CSV, YAML or JSON).
+
+    Exit status: 0 all built, 1 some athletes failed (see errors.csv), 2 the roster or the
+    options are unusable. Ctrl-C stops cleanly; --resume finishes the rest.
+
+    \b
+    planport batch samples/rosters/club.csv --to ics,fit,csv --out out/club/
+    planport batch roster.yaml --to ics --jobs 2 --out out/ --resume
+    planport batch roster.csv --to ics,fit --out out/ --fail-fast
+    """
+    import os
+
+    from .batch import ERRORS, Job, Ticker, run_batch
+
+    formats = split_formats(to)
+    job = Job(roster, formats, split_options(list(options), formats), out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast)
+    ticker = None
+
+    def progress(summary):
+        nonlocal ticker
+        if ticker is None:
+            ticker = Ticker(summary.total, quiet, sys.stderr.isatty(), err)
+        ticker(summary)
+
+    try:
+        summary = run_batch(job, progress)
+    finally:
+        if ticker is not None:
+            ticker.close()
+    done = summary.built + summary.reused
+    if summary.interrupted:
+        err(f"planport: interrupted after {done:,} of {summary.total:,} athletes; run again with --resume to finish")
+        return 130
+    if not quiet:
+        reused = f" ({summary.reused:,} reused)" if summary.reused else ""
+        line = f"built {done:,} of {summary.total:,} athletes{reused}"
+        if summary.failed:
+            line += f"; {summary.failed:,} failed, see {out / ERRORS}"
+        err(line)
+        for failure in summary.failures[:5]:
+            err(f"  {failure}")
+    return 1 if summary.failed else 0
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -296,6 +297,11 @@ class Plan:
                 "sessions": [s.to_dict() for s in self.sessions],
             }
         )
+
+    def dumps(self, indent: int | None = 2) -> bytes:
+        """The normalized plan document as UTF-8 JSON, ending in a newline."""
+        text = json.dumps(self.to_dict(), indent=indent or None, ensure_ascii=False, separators=None if indent else (",", ":"))
+        return (text + "\n").encode("utf-8")
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]

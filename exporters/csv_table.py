@@ -14,6 +14,7 @@ import io
 from planport.core.card import session_card
 from planport.core.model import Plan
 from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
+from planport.core.spreadsheet import inert
 
 GOOGLE = ["Subject", "Start Date", "Start Time", "End Date", "End Time", "All Day Event", "Description", "Location", "Private"]
 OUTLOOK = [
@@ -26,17 +27,8 @@ SETS = [
     "Athlete", "Date", "Start Time", "Week", "Session", "Title", "Block", "Exercise", "Set", "Side", "Reps", "Steps",
     "Hold Seconds", "Rest Seconds", "Load", "Prescription", "Focus", "FIT Category", "FIT Exercise Name",
 ]
-#: What a spreadsheet reads as the start of a formula (OWASP's list).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = {",": ",", ";": ";", "tab": "\t", "|": "|"}
 DATE_FORMATS = {"mdy": "%m/%d/%Y", "dmy": "%d/%m/%Y", "iso": "%Y-%m-%d"}
-
-
-def inert(value):
-    """A text cell a spreadsheet shows as text; numbers pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def clock(moment: dt.datetime | dt.time, seconds: bool = False) -> str:

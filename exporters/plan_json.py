@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from planport.core.model import Plan
 from planport.core.plugins import Artifact
 
@@ -21,9 +19,7 @@ class PlanJsonExporter:
     }
 
     def export(self, plan: Plan, options: dict) -> list[Artifact]:
-        indent = options.get("indent", 2) or None
-        text = json.dumps(plan.to_dict(), indent=indent, ensure_ascii=False, separators=None if indent else (",", ":"))
-        return [Artifact(f"{plan.id}.json", (text + "\n").encode("utf-8"), "application/json")]
+        return [Artifact(f"{plan.id}.json", plan.dumps(options.get("indent", 2)), "application/json")]
 
 
 exporter = PlanJsonExporter()

@@ -1,0 +1,181 @@
+"""Reading a roster: CSV rows or a YAML/JSON list of athlete profiles, one entry at a time.
+
+CSV columns are the athlete profile's fields; list fields use a compact form:
+
+    runs         mon:easy;wed:intervals;sat:long
+    start_times  sat:08:00;sun:09:30
+    extras       activation;mobility;add_on
+    equipment    band;mat;wall   (empty: everything; "none": body weight only)
+    minutes      15-20
+
+A bad row is reported with its row number and column and skipped; a roster that cannot
+be read at all (no such file, unknown columns, not a list) is an InputError.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from . import gate
+from .errors import InputError, Problem
+
+REQUIRED = ("id", "name", "time_zone", "start_date", "weeks", "level", "runs")
+OPTIONAL = ("sessions_per_week", "extras", "equipment", "start_time", "start_times", "run_minutes", "minutes")
+INTEGERS = ("weeks", "sessions_per_week", "run_minutes")
+
+
+@dataclass
+class Entry:
+    """One roster entry: its row number, the athlete profile or what is wrong with it, and a hash of the input."""
+
+    row: int
+    athlete: dict | None
+    problems: list[tuple[str, str]]  # (column, reason)
+    digest: str
+
+    @property
+    def id(self) -> str | None:
+        value = (self.athlete or {}).get("id")
+        return value if isinstance(value, str) else None
+
+
+class RowError(ValueError):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column = column
+
+
+def _pairs(text: str, column: str) -> dict[str, str]:
+    result = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        day, sep, value = part.partition(":")
+        if not sep or not value:
+            raise RowError(column, f"{part!r} is not DAY:VALUE, as in mon:easy;sat:long")
+        if day.strip() not in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+            raise RowError(column, f"unknown weekday {day.strip()!r}; use mon, tue, wed, thu, fri, sat or sun")
+        if day.strip() in result:
+            raise RowError(column, f"{day.strip()} appears twice")
+        result[day.strip()] = value.strip()
+    return result
+
+
+def profile_from_row(row: dict[str, str]) -> dict:
+    """An athlete profile from one CSV row, the compact forms expanded."""
+    athlete: dict = {"schema_version": 1}
+    for column in (*REQUIRED, *OPTIONAL):
+        text = (row.get(column) or "").strip()
+        if not text:
+            continue
+        if column in INTEGERS:
+            try:
+                athlete[column] = int(text)
+            except ValueError:
+                raise RowError(column, f"{text!r} is not a whole number") from None
+        elif column in ("runs", "start_times"):
+            athlete[column] = _pairs(text, column)
+        elif column == "extras":
+            athlete[column] = {name.strip(): True for name in text.split(";") if name.strip()}
+        elif column == "equipment":
+            athlete[column] = [] if text == "none" else [e.strip() for e in text.split(";") if e.strip()]
+        elif column == "minutes":
+            low, sep, high = text.partition("-")
+            try:
+                athlete[column] = {"min": int(low), "max": int(high)}
+            except ValueError:
+                raise RowError(column, f"{text!r} is not a range such as 15-20") from None
+        else:
+            athlete[column] = text
+    return athlete
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _check(athlete: dict, row: int, raw_digest: str) -> Entry:
+    try:
+        gate.check_document(athlete, "athlete", f"row {row}")
+    except InputError as e:
+        return Entry(row, athlete, [(_column(p.pointer), p.message) for p in e.problems], raw_digest)
+    return Entry(row, athlete, [], raw_digest)
+
+
+def _column(pointer: str) -> str:
+    return pointer.split("/")[1] if pointer.count("/") >= 1 and pointer != "" else ""
+
+
+def read_entries(path: str) -> Iterator[Entry]:
+    """The roster's entries, read lazily for CSV."""
+    source = gate.display_name(path)
+    if Path(path).suffix.lower() == ".csv":
+        yield from _csv_entries(path, source)
+        return
+    data = gate.load_data(path)
+    if isinstance(data, list):
+        data = {"schema_version": 1, "athletes": data}
+    gate.check_schema(data, "roster", source)
+    for i, athlete in enumerate(data["athletes"]):
+        athlete = {"schema_version": 1, **athlete}
+        yield _check(athlete, i + 1, _digest(athlete))
+
+
+def _csv_entries(path: str, source: str) -> Iterator[Entry]:
+    try:
+        handle = open(path, newline="", encoding="utf-8-sig")
+    except OSError as e:
+        raise InputError.at("", f"cannot read: {e.strerror or e}", source) from None
+    with handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+        missing = [c for c in REQUIRED if c not in header]
+        if not header:
+            raise InputError.at("", "the roster is empty", source)
+        if unknown or missing:
+            parts = ([f"unknown columns {', '.join(map(repr, unknown))}"] if unknown else []) + ([f"missing columns {', '.join(missing)}"] if missing else [])
+            raise InputError.at("", f"{'; '.join(parts)}; the columns are {', '.join(REQUIRED + OPTIONAL)}", source)
+        try:
+            for number, row in enumerate(reader, start=2):  # row 1 is the header, as a spreadsheet counts
+                digest = _digest([[str(k), v] for k, v in row.items()])  # extra cells sit under key None
+                if None in row:  # more cells than the header has columns
+                    yield Entry(number, None, [("", f"{len(header) + len(row[None])} cells for {len(header)} columns")], digest)
+                    continue
+                try:
+                    athlete = profile_from_row(row)
+                except RowError as e:
+                    yield Entry(number, {"id": row.get("id")}, [(e.column, str(e))], digest)
+                    continue
+                yield _check(athlete, number, digest)
+        except (csv.Error, UnicodeDecodeError) as e:
+            raise InputError.at("", f"row {reader.line_num}: unreadable CSV: {e}", source) from None
+
+
+def duplicate_ids(path: str) -> set[str]:
+    """Ids that appear on more than one entry (a first pass over the roster)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for entry in read_entries(path):
+        if entry.id is not None:
+            (twice if entry.id in seen else seen).add(entry.id)
+    return twice
+
+
+def check_roster_file(path: str) -> int:
+    """``planport validate`` for a roster: every row problem, or the number of athletes."""
+    source = gate.display_name(path)
+    twice = duplicate_ids(path)
+    problems, count = [], 0
+    for entry in read_entries(path):
+        count += 1
+        for column, reason in entry.problems:
+            problems.append(Problem(f"row {entry.row}" + (f", column {column}" if column else ""), reason, source))
+        if entry.id in twice:
+            problems.append(Problem(f"row {entry.row}, column id", f"duplicate athlete id {entry.id!r}", source))
+    if problems:
+        raise InputError(problems)
+    return count
