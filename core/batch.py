@@ -77,7 +77,7 @@ def _init_worker(job: Job, template_path: str, signature: str) -> None:
         template=load_template(template_path),
         prepared=prepare(job.formats, job.options),
         signature=signature,
-        writer=Writer(job.out),
+        writer=Writer(job.out, grouped=True),
     )
 
 

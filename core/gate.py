@@ -7,6 +7,7 @@ Pointer of the bad value, so the CLI can print them and exit 2 before anything i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import sys
@@ -182,9 +183,15 @@ def _message(error: ValidationError) -> str:
             return text if len(text) <= 200 else text[:197] + "..."
 
 
+@functools.cache
+def _validator(schema_name: str) -> Draft202012Validator:
+    # Compiled once: a batch checks thousands of documents against the same schema.
+    return Draft202012Validator(schemas.schema(schema_name), registry=schemas.registry())
+
+
 def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict | None = None) -> list[Problem]:
     """Every schema violation in ``data``, in document order."""
-    validator = Draft202012Validator(schema or schemas.schema(schema_name), registry=schemas.registry())
+    validator = Draft202012Validator(schema, registry=schemas.registry()) if schema else _validator(schema_name)
     problems = []
     for error in validator.iter_errors(data):
         error = _narrow(error)

@@ -44,8 +44,8 @@ def check_path(path: str) -> PurePosixPath:
     return pure
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file and a rename."""
+def _write_temp(target: Path, data: bytes, fsync: bool) -> str:
+    """A temporary file beside ``target`` holding ``data``; removed again if anything fails."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
     try:
@@ -53,15 +53,50 @@ def write_atomic(target: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fchmod(f.fileno(), _MODE)
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def write_atomic(target: Path, data: bytes, sync_folder: bool = True) -> None:
+    """Write ``data`` to ``target`` through a temporary file, fsync and a rename."""
+    tmp = _write_temp(target, data, fsync=True)
+    try:
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    if sync_folder:
+        _fsync_dir(target.parent)
+
+
+def _syncfs(folder: Path) -> None:
+    """Flush the file system holding ``folder``: one call for many files instead of an fsync each."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _LIBC is not None and _LIBC.syncfs(fd) == 0:
+            return
+    finally:
+        os.close(fd)
+    os.sync()
+
+
+try:
+    import ctypes
+
+    _LIBC = ctypes.CDLL(None, use_errno=True) if hasattr(ctypes.CDLL(None), "syncfs") else None
+except (OSError, AttributeError, ImportError):
+    _LIBC = None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -79,11 +114,16 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class Writer:
-    """Writes artifacts under ``root``; ``report`` is told of each file written."""
+    """Writes artifacts under ``root``; ``report`` is told of each file written.
 
-    def __init__(self, root: str | os.PathLike, report: Callable[[str], None] | None = None):
+    ``grouped`` (for batches of many small files): every temporary file is written, the file
+    system is flushed once, all are renamed, and it is flushed once more. Same guarantee as
+    an fsync per file (no rename before its data is on disk), at a fraction of the cost."""
+
+    def __init__(self, root: str | os.PathLike, report: Callable[[str], None] | None = None, grouped: bool = False):
         self.root = Path(root)
         self.report = report
+        self.grouped = grouped
 
     def targets(self, artifacts: Iterable[Artifact]) -> list[tuple[Path, Artifact]]:
         """Check every path first, so a bad one is refused before any file is written."""
@@ -104,13 +144,34 @@ class Writer:
         return planned
 
     def write(self, artifacts: Iterable[Artifact]) -> list[Path]:
-        written = []
-        for target, artifact in self.targets(list(artifacts)):
-            write_atomic(target, artifact.data)
-            written.append(target)
-            if self.report:
+        planned = self.targets(list(artifacts))
+        if self.grouped:
+            self._write_grouped(planned)
+        else:
+            for target, artifact in planned:
+                write_atomic(target, artifact.data, sync_folder=False)
+            for folder in dict.fromkeys(t.parent for t, _ in planned):  # once per folder, not per file
+                _fsync_dir(folder)
+        if self.report:
+            for target, artifact in planned:
                 self.report(f"wrote {target} ({_size(len(artifact.data))})")
-        return written
+        return [t for t, _ in planned]
+
+    def _write_grouped(self, planned: list[tuple[Path, Artifact]]) -> None:
+        temps: list[str] = []
+        try:
+            for target, artifact in planned:
+                temps.append(_write_temp(target, artifact.data, fsync=False))
+            if planned:
+                _syncfs(self.root)
+            for tmp, (target, _) in zip(temps, planned):
+                os.replace(tmp, target)
+        except BaseException:
+            for tmp in temps:
+                _unlink(tmp)
+            raise
+        if planned:
+            _syncfs(self.root)
 
 
 def _size(n: int) -> str:

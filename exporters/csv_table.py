@@ -40,6 +40,13 @@ def yes(flag: bool) -> str:
     return "True" if flag else "False"
 
 
+def write_rows(rows: list[list], delimiter: str, bom: bool) -> bytes:
+    """The csv module's part: RFC 4180 quoting, CRLF, UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
 class CsvExporter:
     name = "csv"
     description = "CSV for Google Calendar or Outlook import, or one row per set for spreadsheets."
@@ -63,11 +70,8 @@ class CsvExporter:
         dialect = options.get("dialect", "google")
         date_format = DATE_FORMATS[options.get("date_format") or ("iso" if dialect == "sets" else "mdy")]
         header, rows = {"google": self._google, "outlook": self._outlook, "sets": self._sets}[dialect](plan, options, date_format)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=DELIMITERS[options.get("delimiter", ",")], lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(header)
-        writer.writerows([inert(v) for v in row] for row in rows)
-        data = buffer.getvalue().encode("utf-8-sig" if options.get("bom") else "utf-8")
+        cells = [header, *([inert(v) for v in row] for row in rows)]
+        data = write_rows(cells, DELIMITERS[options.get("delimiter", ",")], options.get("bom", False))
         return [Artifact(f"{plan.id}-{dialect}.csv", data, "text/csv")]
 
     def _google(self, plan: Plan, options: dict, fmt: str):

@@ -157,17 +157,17 @@ def check(plan: Plan, sessions: list[Session]) -> None:
         raise InputError(problems)
 
 
-def encode_workout(plan: Plan, session: Session) -> bytes:
+def workout_messages(plan: Plan, session: Session) -> list[tuple[int, dict]]:
+    """The file's messages in order, as (message number, fields): planport's part of the work."""
     steps = session_steps(plan, session)
-    encoder = Encoder()
-    encoder.on_mesg(MESG_NUM["FILE_ID"], {
+    file_id = {
         "type": "workout",
         "manufacturer": MANUFACTURER,
         "product": PRODUCT,
         "serial_number": serial_number(plan, session),
         "time_created": plan.created,
         "product_name": "planport",
-    })
+    }
     workout = {
         "sport": "training",
         "sub_sport": "flexibility_training" if is_flexibility(plan, session) else "strength_training",
@@ -176,12 +176,24 @@ def encode_workout(plan: Plan, session: Session) -> bytes:
     }
     if session.notes:
         workout["wkt_description"] = cut_utf8(session.notes)
-    encoder.on_mesg(MESG_NUM["WORKOUT"], workout)
-    for step in steps:
-        encoder.on_mesg(MESG_NUM["WORKOUT_STEP"], step)
-    for title in exercise_titles(plan, session):
-        encoder.on_mesg(MESG_NUM["EXERCISE_TITLE"], title)
+    return [
+        (MESG_NUM["FILE_ID"], file_id),
+        (MESG_NUM["WORKOUT"], workout),
+        *((MESG_NUM["WORKOUT_STEP"], step) for step in steps),
+        *((MESG_NUM["EXERCISE_TITLE"], title) for title in exercise_titles(plan, session)),
+    ]
+
+
+def encode(messages: list[tuple[int, dict]]) -> bytes:
+    """The Encoder alone; a fresh one each time, since one that failed holds garbage."""
+    encoder = Encoder()
+    for number, fields in messages:
+        encoder.on_mesg(number, fields)
     return encoder.close()
+
+
+def encode_workout(plan: Plan, session: Session) -> bytes:
+    return encode(workout_messages(plan, session))
 
 
 class FitExporter:

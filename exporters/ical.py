@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Event
 
@@ -49,58 +50,77 @@ class IcsExporter:
     def export(self, plan: Plan, options: dict) -> list[Artifact]:
         sessions = plan.ordered_sessions
         if options.get("files", "plan") == "session":
-            return [
-                Artifact(f"ics/{s.file_stem}.ics", self._calendar(plan, [s], options), MEDIA_TYPE)
-                for s in sessions
-            ]
-        return [Artifact(f"{plan.id}.ics", self._calendar(plan, sessions, options), MEDIA_TYPE)]
+            return [Artifact(f"ics/{s.file_stem}.ics", serialize(calendar_fields(plan, [s], options)), MEDIA_TYPE) for s in sessions]
+        return [Artifact(f"{plan.id}.ics", serialize(calendar_fields(plan, sessions, options)), MEDIA_TYPE)]
 
-    def _calendar(self, plan: Plan, sessions, options: dict) -> bytes:
-        cal = Calendar()
-        cal.add("prodid", PRODID)
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", "PUBLISH")
-        cal.add("x-wr-calname", options.get("calendar_name") or plan.name)
-        cal.add("x-wr-timezone", plan.athlete.time_zone)
-        for session in sessions:
-            cal.add_component(self._event(plan, session, options))
-        if not options.get("all_day"):
-            # Cover the plan's years only: a VTIMEZONE from 1970 to 2038 is noise.
-            first, last = sessions[0].date, sessions[-1].date
-            cal.add_missing_timezones(dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1))
-        return cal.to_ical()
 
-    def _event(self, plan: Plan, session: Session, options: dict) -> Event:
+@dataclass(frozen=True)
+class CalendarFields:
+    """Everything planport decides about a calendar, as plain values; ``serialize`` hands them to icalendar."""
+
+    properties: list[tuple[str, object]]
+    events: list[tuple[list[tuple[str, object]], list[tuple[str, object]] | None]]  # (event, alarm)
+    zone_years: tuple[dt.date, dt.date] | None
+
+
+def calendar_fields(plan: Plan, sessions, options: dict) -> CalendarFields:
+    properties = [
+        ("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
+        ("x-wr-calname", options.get("calendar_name") or plan.name), ("x-wr-timezone", plan.athlete.time_zone),
+    ]
+    events = [event_fields(plan, session, options) for session in sessions]
+    zone_years = None
+    if not options.get("all_day"):
+        # Cover the plan's years only: a VTIMEZONE from 1970 to 2038 is noise.
+        first, last = sessions[0].date, sessions[-1].date
+        zone_years = (dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1))
+    return CalendarFields(properties, events, zone_years)
+
+
+def event_fields(plan: Plan, session: Session, options: dict):
+    fields: list[tuple[str, object]] = [
+        ("uid", session_uid(plan, session)), ("dtstamp", plan.created), ("last-modified", plan.created),
+        ("sequence", plan.revision), ("summary", session.title),
+    ]
+    if options.get("all_day"):
+        fields += [("dtstart", session.date), ("dtend", session.date + dt.timedelta(days=1))]
+    else:
+        start, end = plan.span(session)
+        fields += [("dtstart", start), ("dtend", end)]
+    fields += [
+        ("description", session_card(plan, session, how_to=options.get("how_to", True))),
+        ("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind]),
+        ("status", "CONFIRMED"), ("transp", "OPAQUE"),
+    ]
+    if options.get("location"):
+        fields.append(("location", options["location"]))
+    if options.get("url"):
+        fields.append(("url", options["url"]))
+    alarm = None
+    minutes = options.get("alarm_minutes")
+    if minutes is not None:
+        alarm = [("action", "DISPLAY"), ("description", session.title), ("trigger", dt.timedelta(minutes=-minutes))]
+    return fields, alarm
+
+
+def serialize(fields: CalendarFields) -> bytes:
+    """The icalendar calls alone: what the library does for planport."""
+    cal = Calendar()
+    for name, value in fields.properties:
+        cal.add(name, value)
+    for event_props, alarm_props in fields.events:
         event = Event()
-        event.add("uid", session_uid(plan, session))
-        event.add("dtstamp", plan.created)
-        event.add("last-modified", plan.created)
-        event.add("sequence", plan.revision)
-        event.add("summary", session.title)
-        if options.get("all_day"):
-            event.add("dtstart", session.date)
-            event.add("dtend", session.date + dt.timedelta(days=1))
-        else:
-            start, end = plan.span(session)
-            event.add("dtstart", start)
-            event.add("dtend", end)
-        event.add("description", session_card(plan, session, how_to=options.get("how_to", True)))
-        event.add("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
-        event.add("status", "CONFIRMED")
-        event.add("transp", "OPAQUE")
-        if options.get("location"):
-            event.add("location", options["location"])
-        if options.get("url"):
-            event.add("url", options["url"])
-        minutes = options.get("alarm_minutes")
-        if minutes is not None:
+        for name, value in event_props:
+            event.add(name, value)
+        if alarm_props:
             alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", session.title)
-            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+            for name, value in alarm_props:
+                alarm.add(name, value)
             event.add_component(alarm)
-        return event
+        cal.add_component(event)
+    if fields.zone_years:
+        cal.add_missing_timezones(*fields.zone_years)
+    return cal.to_ical()
 
 
 exporter = IcsExporter()

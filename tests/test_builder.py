@@ -63,6 +63,7 @@ def strength_volume(plan, sessions) -> int:
 
 
 def assert_rules(profile: dict, plan) -> None:
+    check_document(plan.to_dict(), "plan", "built plan")  # the builder's output is a valid plan
     runs = profile["runs"]
     run_of = lambda s: runs.get(DAYS[s.date.weekday()], "rest")  # noqa: E731
     window = profile.get("minutes", {"min": 15, "max": 20})

@@ -266,3 +266,28 @@ def test_library_api_without_the_cli(sample_plan):
                 return ["not an artifact"]
 
         run_exporters(sample_plan, [(Registered(Bad(), "test"), {})])
+
+
+def test_grouped_writer_writes_the_same_and_cleans_up(tmp_path, monkeypatch):
+    from planport.core import writer as writer_module
+
+    artifacts = [Artifact("a/one.txt", b"1", "text/plain"), Artifact("a/b/two.txt", b"2", "text/plain")]
+    Writer(tmp_path / "plain").write(artifacts)
+    Writer(tmp_path / "grouped", grouped=True).write(artifacts)
+    for name in ("a/one.txt", "a/b/two.txt"):
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "grouped" / name).read_bytes()
+    assert not list((tmp_path / "grouped").rglob(f"{TEMP_PREFIX}*"))
+
+    renamed = []
+    real_replace = os.replace
+
+    def replace_then_fail(src, dst):
+        if renamed:
+            raise OSError("device gone")
+        renamed.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(writer_module.os, "replace", replace_then_fail)
+    with pytest.raises(OSError):
+        Writer(tmp_path / "broken", grouped=True).write(artifacts)
+    assert not list((tmp_path / "broken").rglob(f"{TEMP_PREFIX}*")), "no temporary file is left behind"
