@@ -28,7 +28,7 @@ from .builder import Template, build_checked, default_template_path, load_templa
 from .errors import InputError, PlanportError
 from .pipeline import prepare
 from .plugins import Artifact
-from .roster import Entry, duplicate_ids, read_entries
+from .roster import Entry, read_entries, scan
 from .spreadsheet import inert
 from .writer import TEMP_PREFIX, Writer, write_atomic
 
@@ -168,8 +168,7 @@ def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Su
     template = load_template(template_path)
     prepare(job.formats, job.options)  # bad formats or options stop the batch before any work
     signature = job.signature(template)
-    twice = duplicate_ids(job.roster)
-    total = sum(1 for _ in read_entries(job.roster))
+    total, twice = scan(job.roster)
     job.out.mkdir(parents=True, exist_ok=True)
     previous = _previous(job.out) if job.resume else {}
     _sweep_temp_files(job.out)

@@ -97,7 +97,9 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _check(athlete: dict, row: int, raw_digest: str) -> Entry:
+def _check(athlete: dict, row: int, raw_digest: str, check: bool = True) -> Entry:
+    if not check:
+        return Entry(row, athlete, [], raw_digest)
     try:
         gate.check_document(athlete, "athlete", f"row {row}")
     except InputError as e:
@@ -109,11 +111,11 @@ def _column(pointer: str) -> str:
     return pointer.split("/")[1] if pointer.count("/") >= 1 and pointer != "" else ""
 
 
-def read_entries(path: str) -> Iterator[Entry]:
-    """The roster's entries, read lazily for CSV."""
+def read_entries(path: str, check: bool = True) -> Iterator[Entry]:
+    """The roster's entries, read lazily for CSV; ``check=False`` skips the athlete schema (a quick scan)."""
     source = gate.display_name(path)
     if Path(path).suffix.lower() == ".csv":
-        yield from _csv_entries(path, source)
+        yield from _csv_entries(path, source, check)
         return
     data = gate.load_data(path)
     if isinstance(data, list):
@@ -121,10 +123,10 @@ def read_entries(path: str) -> Iterator[Entry]:
     gate.check_schema(data, "roster", source)
     for i, athlete in enumerate(data["athletes"]):
         athlete = {"schema_version": 1, **athlete}
-        yield _check(athlete, i + 1, _digest(athlete))
+        yield _check(athlete, i + 1, _digest(athlete), check)
 
 
-def _csv_entries(path: str, source: str) -> Iterator[Entry]:
+def _csv_entries(path: str, source: str, check: bool = True) -> Iterator[Entry]:
     try:
         handle = open(path, newline="", encoding="utf-8-sig")
     except OSError as e:
@@ -150,25 +152,27 @@ def _csv_entries(path: str, source: str) -> Iterator[Entry]:
                 except RowError as e:
                     yield Entry(number, {"id": row.get("id")}, [(e.column, str(e))], digest)
                     continue
-                yield _check(athlete, number, digest)
+                yield _check(athlete, number, digest, check)
         except (csv.Error, UnicodeDecodeError) as e:
             raise InputError.at("", f"row {reader.line_num}: unreadable CSV: {e}", source) from None
 
 
-def duplicate_ids(path: str) -> set[str]:
-    """Ids that appear on more than one entry (a first pass over the roster)."""
+def scan(path: str) -> tuple[int, set[str]]:
+    """One quick pass: how many entries, and the ids that appear on more than one."""
     seen: set[str] = set()
     twice: set[str] = set()
-    for entry in read_entries(path):
+    count = 0
+    for entry in read_entries(path, check=False):
+        count += 1
         if entry.id is not None:
             (twice if entry.id in seen else seen).add(entry.id)
-    return twice
+    return count, twice
 
 
 def check_roster_file(path: str) -> int:
     """``planport validate`` for a roster: every row problem, or the number of athletes."""
     source = gate.display_name(path)
-    twice = duplicate_ids(path)
+    _, twice = scan(path)
     problems, count = [], 0
     for entry in read_entries(path):
         count += 1
