@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -26,16 +25,17 @@ from typing import Callable, Iterator
 
 from .builder import Template, build_checked, default_template_path, load_template
 from .errors import InputError, PlanportError
-from .pipeline import prepare
+from .pipeline import prepare, run_exporters
 from .plugins import Artifact
 from .roster import Entry, read_entries, scan
 from .spreadsheet import inert
-from .writer import TEMP_PREFIX, Writer, write_atomic
+from .writer import TEMP_PREFIX, Writer
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.csv"
 JOURNAL = ".manifest.journal.jsonl"  # not TEMP_PREFIX: a resume must find it
 CHUNK = 8
+MAX_SHOWN = 5  # failures echoed in the summary; errors.csv has them all
 
 
 @dataclass
@@ -87,8 +87,6 @@ def _sha(data: bytes) -> str:
 
 def _work(task: tuple[Entry, bool]) -> dict:
     entry, duplicate = task
-    from .pipeline import run_exporters
-
     record = {"row": entry.row, "id": entry.id, "input": _input_hash(entry)}
     problems = list(entry.problems)
     if duplicate:
@@ -178,8 +176,9 @@ def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Su
     journal_path = job.out / JOURNAL
     fresh_journal = job.out / (JOURNAL + ".new")
     journal = open(fresh_journal, "w", encoding="utf-8")
-    errors_buffer = io.StringIO()
-    errors = csv.writer(errors_buffer, lineterminator="\r\n")
+    errors_path = job.out / f"{TEMP_PREFIX}{ERRORS}"  # streamed: memory must not grow with failures
+    errors_file = open(errors_path, "w", encoding="utf-8", newline="")
+    errors = csv.writer(errors_file, lineterminator="\r\n")
     errors.writerow(["row", "athlete_id", "column", "reason"])
 
     def record_of(entry: Entry) -> dict | None:
@@ -212,7 +211,8 @@ def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Su
                 summary.failed += 1
                 for column, reason in record["errors"]:
                     errors.writerow([record["row"], inert(record["id"] or ""), column, inert(reason)])
-                    summary.failures.append(f"row {record['row']}" + (f", column {column}" if column else "") + f": {reason}")
+                    if len(summary.failures) < MAX_SHOWN:
+                        summary.failures.append(f"row {record['row']}" + (f", column {column}" if column else "") + f": {reason}")
             journal.write(json.dumps(_manifest_record(record), ensure_ascii=False, sort_keys=True) + "\n")
             journal.flush()
             if progress:
@@ -223,10 +223,18 @@ def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Su
         summary.interrupted = True
     finally:
         journal.close()
+        errors_file.close()
     os.replace(fresh_journal, journal_path)
     if summary.interrupted:
-        return summary  # the journal is what a --resume trusts
-    _finish(job.out, journal_path, errors_buffer.getvalue())
+        # What finished, for the user; the journal stays for --resume, which finds the failures again.
+        errors_path.unlink()
+        _write_manifest(job.out, journal_path, complete=False)
+        return summary
+    _write_manifest(job.out, journal_path, complete=True)
+    with open(errors_path, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(errors_path, job.out / ERRORS)
+    journal_path.unlink()
     return summary
 
 
@@ -239,19 +247,17 @@ def _manifest_record(record: dict) -> dict:
     return kept
 
 
-def _finish(out: Path, journal_path: Path, errors_text: str) -> None:
-    """manifest.json from the journal, streamed, in roster order; then errors.csv."""
+def _write_manifest(out: Path, journal_path: Path, complete: bool) -> None:
+    """manifest.json from the journal, streamed, in roster order."""
     tmp = out / f"{TEMP_PREFIX}{MANIFEST}"
     with open(journal_path, encoding="utf-8") as lines, open(tmp, "w", encoding="utf-8") as manifest:
-        manifest.write('{\n  "schema_version": 1,\n  "athletes": [')
+        manifest.write(f'{{\n  "schema_version": 1,\n  "complete": {json.dumps(complete)},\n  "athletes": [')
         for n, line in enumerate(lines):
             manifest.write(("\n    " if n == 0 else ",\n    ") + line.strip())
         manifest.write("\n  ]\n}\n")
         manifest.flush()
         os.fsync(manifest.fileno())
     os.replace(tmp, out / MANIFEST)
-    write_atomic(out / ERRORS, errors_text.encode("utf-8"))
-    journal_path.unlink()
 
 
 def _parallel(job: Job, template_path: str, signature: str, items) -> Iterator[dict]:

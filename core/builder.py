@@ -50,7 +50,7 @@ class Template:
 
 
 def template_problems(data: dict) -> list[Problem]:
-    problems = gate._duplicates(data["session_types"], "id", "/session_types", "session type id")
+    problems = gate.duplicate_problems(data["session_types"], "id", "/session_types", "session type id")
     types = {t["id"]: t for t in data["session_types"]}
     for size, lineup in data["lineups"].items():
         for i, type_id in enumerate(lineup):

@@ -78,14 +78,16 @@ def validate(files: tuple[str, ...], kind: str | None) -> int:
     for path in files:
         source = gate.display_name(path)
         try:
-            if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
-                from .roster import check_roster_file
+            from .roster import check_roster
 
-                count = check_roster_file(path)
-                click.echo(f"ok: {source} (roster, {count} athletes)")
+            if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
+                click.echo(f"ok: {source} (roster, {check_roster(path)} athletes)")
                 continue
             data = gate.load_data(path)
             found = kind or gate.guess_kind(data)
+            if found == "roster":
+                click.echo(f"ok: {source} (roster, {check_roster(path, data)} athletes)")
+                continue
             if found is None:
                 raise InputError.at("", "cannot tell what this document is; give --as plan (or athlete, exercise-library, template, roster)", source)
             gate.check_document(data, found, source)
@@ -210,9 +212,11 @@ def build(athlete_file, template_file, output, to, options, out, summary, revisi
     from .summary import summary_table
 
     if created is not None:
-        message = gate.schema_problems(created, "common", "--created", schema={"$ref": "common.schema.json#/$defs/utc_timestamp"})
-        if message:
-            raise InputError(message)
+        from .plugins import COMMON_SCHEMA_ID
+
+        problems = gate.schema_problems(created, "common", "--created", schema={"$ref": f"{COMMON_SCHEMA_ID}#/$defs/utc_timestamp"})
+        if problems:
+            raise InputError(problems)
     plan = build_from_files(athlete_file, template_file, revision, created)
     document = plan.dumps()
     if output == "-" or not (output or to or summary):
@@ -332,7 +336,7 @@ def batch(roster, to, options, out, template_file, jobs, resume, fail_fast, quie
         if summary.failed:
             line += f"; {summary.failed:,} failed, see {out / ERRORS}"
         err(line)
-        for failure in summary.failures[:5]:
+        for failure in summary.failures:
             err(f"  {failure}")
     return 1 if summary.failed else 0
 

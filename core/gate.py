@@ -228,7 +228,7 @@ def date_problem(text: str) -> str | None:
     return None
 
 
-def _duplicates(items: list[dict], key: str, where: str, what: str) -> list[Problem]:
+def duplicate_problems(items: list[dict], key: str, where: str, what: str) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
     for i, item in enumerate(items):
@@ -250,7 +250,7 @@ def _range_problems(block: dict, at: str) -> list[Problem]:
 
 
 def exercise_problems(exercises: list[dict], where: str = "/exercises", check_alternatives: bool = True) -> list[Problem]:
-    problems = _duplicates(exercises, "id", where, "exercise id")
+    problems = duplicate_problems(exercises, "id", where, "exercise id")
     if check_alternatives:
         known = {e["id"] for e in exercises}
         for i, e in enumerate(exercises):
@@ -271,7 +271,7 @@ def plan_problems(data: dict) -> list[Problem]:
         dt.datetime.strptime(data["created"], "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         problems.append(Problem("/created", f"{data['created']} is not a real date and time"))
-    problems += _duplicates(data["sessions"], "id", "/sessions", "session id")
+    problems += duplicate_problems(data["sessions"], "id", "/sessions", "session id")
     known = {e["id"] for e in data["exercises"]}
     for i, session in enumerate(data["sessions"]):
         if message := date_problem(session["date"]):

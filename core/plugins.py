@@ -20,6 +20,7 @@ from .model import Plan
 
 ENTRY_POINT_GROUP = "planport.exporters"
 OPTIONS_SCHEMA_ID = "https://planport.example/schemas/exporter-options.schema.json"
+COMMON_SCHEMA_ID = "https://planport.example/schemas/common.schema.json"
 
 
 @dataclass(frozen=True)

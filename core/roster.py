@@ -111,13 +111,16 @@ def _column(pointer: str) -> str:
     return pointer.split("/")[1] if pointer.count("/") >= 1 and pointer != "" else ""
 
 
-def read_entries(path: str, check: bool = True) -> Iterator[Entry]:
-    """The roster's entries, read lazily for CSV; ``check=False`` skips the athlete schema (a quick scan)."""
+def read_entries(path: str, check: bool = True, data=None) -> Iterator[Entry]:
+    """The roster's entries, read lazily for CSV; ``check=False`` skips the athlete schema (a quick scan).
+
+    ``data`` is a YAML or JSON roster already parsed from ``path``."""
     source = gate.display_name(path)
-    if Path(path).suffix.lower() == ".csv":
+    if data is None and Path(path).suffix.lower() == ".csv":
         yield from _csv_entries(path, source, check)
         return
-    data = gate.load_data(path)
+    if data is None:
+        data = gate.load_data(path)
     if isinstance(data, list):
         data = {"schema_version": 1, "athletes": data}
     gate.check_schema(data, "roster", source)
@@ -157,24 +160,24 @@ def _csv_entries(path: str, source: str, check: bool = True) -> Iterator[Entry]:
             raise InputError.at("", f"row {reader.line_num}: unreadable CSV: {e}", source) from None
 
 
-def scan(path: str) -> tuple[int, set[str]]:
+def scan(path: str, data=None) -> tuple[int, set[str]]:
     """One quick pass: how many entries, and the ids that appear on more than one."""
     seen: set[str] = set()
     twice: set[str] = set()
     count = 0
-    for entry in read_entries(path, check=False):
+    for entry in read_entries(path, check=False, data=data):
         count += 1
         if entry.id is not None:
             (twice if entry.id in seen else seen).add(entry.id)
     return count, twice
 
 
-def check_roster_file(path: str) -> int:
+def check_roster(path: str, data=None) -> int:
     """``planport validate`` for a roster: every row problem, or the number of athletes."""
     source = gate.display_name(path)
-    _, twice = scan(path)
+    _, twice = scan(path, data)
     problems, count = [], 0
-    for entry in read_entries(path):
+    for entry in read_entries(path, data=data):
         count += 1
         for column, reason in entry.problems:
             problems.append(Problem(f"row {entry.row}" + (f", column {column}" if column else ""), reason, source))

@@ -60,6 +60,7 @@ def test_good_and_bad_rows(tmp_path):
     plan = json.loads((out / "formula" / "plan.json").read_text())
     assert plan["athlete"]["name"] == '=HYPERLINK("http://x","y")'
     manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["complete"] is True
     statuses = [(a["row"], a["id"], a["status"]) for a in manifest["athletes"]]
     assert statuses == [(2, "athlete-0000", "ok"), (3, "athlete-0001", "ok"), (4, "athlete-0002", "ok"), (5, "bad-zone", "failed"),
                         (6, "bad-day", "failed"), (7, "twin", "failed"), (8, "twin", "failed"), (9, "../evil", "failed"), (10, "formula", "ok")]
@@ -121,12 +122,17 @@ def test_interrupted_run_resumes_to_the_same_tree(tmp_path, how):
         assert proc.returncode == 130, err
         assert b"interrupted after" in err and b"--resume" in err
         assert (out / ".manifest.journal.jsonl").exists()
+        partial = json.loads((out / "manifest.json").read_text())
+        assert partial["complete"] is False and 8 <= len(partial["athletes"]) < 61
+        for record in partial["athletes"]:
+            if record["status"] == "ok":
+                assert all(reference.joinpath(name).exists() for name in record["files"])
     else:
         assert proc.returncode == -signal.SIGKILL
-    assert not (out / "manifest.json").exists()
+        assert not (out / "manifest.json").exists()
     # What is visible is never half a file: every finished file matches the reference.
     for name, data in tree(out).items():
-        if not Path(name).name.startswith(".") and name not in ("errors.csv",):
+        if not Path(name).name.startswith(".") and name not in ("errors.csv", "manifest.json"):
             assert reference.joinpath(name).read_bytes() == data, name
 
     resumed = run_cli("batch", path, "--to", "ics,fit,csv", "--out", out, "--jobs", "2", "--resume")
@@ -204,3 +210,17 @@ def test_progress_lines_when_not_a_terminal():
     quiet: list[str] = []
     Ticker(100, quiet=True, terminal=False, echo=quiet.append, every=0)(Summary(total=100, built=1))
     assert quiet == []
+
+
+def test_validate_a_roster_given_as_a_list():
+    text = ('- {id: a, name: A, time_zone: UTC, start_date: "2026-12-07", weeks: 2, level: new, runs: {mon: easy}}\n'
+            '- {id: a, name: B, time_zone: Mars/X, start_date: "2026-12-07", weeks: 2, level: new, runs: {mon: easy}}\n')
+    result = run_cli("validate", "-", stdin=text.encode())
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "planport: error: <stdin>: row 1, column id: duplicate athlete id 'a'",
+        'planport: error: <stdin>: row 2, column time_zone: unknown time zone "Mars/X"; use an IANA name such as Europe/Berlin',
+        "planport: error: <stdin>: row 2, column id: duplicate athlete id 'a'",
+    ]
+    ok = run_cli("validate", SAMPLES / "rosters" / "club.csv")
+    assert ok.code == 0 and ok.out.strip().endswith("(roster, 10 athletes)")

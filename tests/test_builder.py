@@ -279,3 +279,13 @@ def test_random_profiles_keep_the_rules(profile):
         return
     assert_rules(profile, plan)
     assert build(profile).to_dict() == plan.to_dict(), "rule 9: deterministic"
+
+
+def test_created_and_revision_options(tmp_path):
+    out = tmp_path / "plan.json"
+    result = run_cli("build", SAMPLES / "athletes" / "home-no-gear.yaml", "--created", "2027-03-01T08:30:00Z", "--revision", "4", "-o", out, "-q")
+    assert result.code == 0, result.err
+    plan = json.loads(out.read_text())
+    assert (plan["created"], plan["revision"]) == ("2027-03-01T08:30:00Z", 4)
+    bad = run_cli("build", SAMPLES / "athletes" / "home-no-gear.yaml", "--created", "yesterday")
+    assert bad.code == 2 and bad.err.startswith('planport: error: --created: "yesterday" is not in the expected form')
