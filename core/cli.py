@@ -73,13 +73,12 @@ def validate(files: tuple[str, ...], kind: str | None) -> int:
     cat plan.yaml | planport validate -
     """
     from . import builder  # noqa: F401 - registers the template's own checks with the gate
+    from .roster import check_roster
 
     problems = []
     for path in files:
         source = gate.display_name(path)
         try:
-            from .roster import check_roster
-
             if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
                 click.echo(f"ok: {source} (roster, {check_roster(path)} athletes)")
                 continue
@@ -113,14 +112,15 @@ def _summary(kind: str, data) -> str:
 @click.argument("name")
 def schema(name: str) -> int:
     """Print a JSON Schema: plan, athlete, exercise-library, template, roster,
-    exporter-options, or an exporter's name for its options.
+    exporter-options, or an exporter's name for its options. The output stands alone
+    (definitions from the other schemas are copied in), ready for an editor.
 
     \b
     planport schema plan > plan.schema.json
     planport schema ics
     """
     if name in schemas.names():
-        document = schemas.schema(name)
+        document = schemas.bundled(name)
     else:
         registry = _registry()
         if name not in registry:

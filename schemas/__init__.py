@@ -37,3 +37,40 @@ def registry() -> Registry:
     """A registry holding every shipped schema under its $id, so relative $refs resolve offline."""
     resources = [(s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in _all().values()]
     return Registry().with_resources(resources)
+
+
+def bundled(name: str) -> dict:
+    """Schema ``name`` with every definition it uses from the other schemas copied in.
+
+    Editors resolve a schema file on its own; a relative ``$ref`` to a sibling file would be
+    lost when the schema is written out with ``planport schema``."""
+    import copy
+
+    root = copy.deepcopy(schema(name))
+    defs = root.setdefault("$defs", {})
+
+    def rewrite(node, home: str):
+        if isinstance(node, list):
+            return [rewrite(item, home) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: rewrite(value, home) for key, value in node.items()}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and "#" in ref:
+            target, _, fragment = ref.partition("#")
+            target = target.rsplit("/", 1)[-1].removesuffix(".schema.json") or home
+            if target == name:
+                node["$ref"] = f"#{fragment}"
+            else:
+                definition = fragment.removeprefix("/$defs/")
+                key = f"{target}.{definition}"
+                if key not in defs:
+                    defs[key] = {}  # reserve the name first: definitions may refer to themselves
+                    defs[key] = rewrite(copy.deepcopy(schema(target)["$defs"][definition]), target)
+                node["$ref"] = f"#/$defs/{key}"
+        return node
+
+    bundled_root = rewrite({k: v for k, v in root.items() if k != "$defs"}, name)
+    own = {k: rewrite(v, name) for k, v in list(defs.items())}
+    bundled_root["$defs"] = {**own, **{k: v for k, v in defs.items() if k not in own}}
+    return bundled_root

@@ -142,6 +142,28 @@ def test_schema_command_prints_the_plan_schema():
     assert result.code == 0
     schema = json.loads(result.out)
     assert schema["$id"].endswith("/plan.schema.json") and schema["title"] == "planport plan"
+    # It stands alone, as an editor reads it: no reference to another file, and it works offline.
+    from jsonschema import Draft202012Validator
+
+    refs = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            refs.extend([node["$ref"]] if "$ref" in node else [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert refs and all(ref.startswith("#/") for ref in refs)
+    plan = json.loads(SAMPLE_PLAN.read_text())
+    assert list(Draft202012Validator(schema).iter_errors(plan)) == []
+    plan["sessions"][0]["blocks"][0]["reps"] = 0
+    assert [list(e.absolute_path) for e in Draft202012Validator(schema).iter_errors(plan)] == [["sessions", 0, "blocks", 0, "reps"]]
+    for name in ("athlete", "template", "roster", "exercise-library"):
+        assert run_cli("schema", name).code == 0
     unknown = run_cli("schema", "nope")
     assert unknown.code == 2 and "no schema called 'nope'" in unknown.err
 
