@@ -183,7 +183,7 @@ def progress_fraction(level: str, week: int, weeks_to_top: int) -> float:
     return min(1.0, start + (1 - start) * (week - 1) / steps)
 
 
-def _swap(block: dict, exercise: dict, library: dict[str, dict], have: set[str], used: set[str]) -> tuple[dict | None, str]:
+def _swap(exercise: dict, library: dict[str, dict], have: set[str], used: set[str]) -> tuple[dict | None, str]:
     """The exercise to do instead of one whose equipment is missing, and the note saying so (rule 7)."""
     missing = sorted(set(exercise["equipment"]) - have)
     ordered = [library[a] for a in exercise.get("alternatives", []) if a in library]
@@ -249,7 +249,7 @@ def _session_blocks(stype: dict, week: int, athlete: dict, template: Template) -
         if "load" in tb:
             block["load"] = {"note": tb["load"]}
         if not set(exercise["equipment"]) <= have:
-            replacement, note = _swap(block, exercise, library, have, used)
+            replacement, note = _swap(exercise, library, have, used)
             notes.append(note)
             if replacement is None:
                 continue

@@ -24,13 +24,16 @@ def split_formats(values: tuple[str, ...] | list[str]) -> list[str]:
     return names
 
 
+def _refuse_unknown(formats: list[str], known: list[str]) -> None:
+    unknown = [f for f in formats if f not in known]
+    if unknown:
+        raise InputError.at("", f"unknown format {', '.join(map(repr, unknown))}; available: {', '.join(known) or 'none'}", "--to")
+
+
 def load_formats(formats: list[str]) -> dict[str, Registered]:
     """Load the exporters for ``formats``: an unknown name is bad input, a broken plugin a failure."""
     registry, broken = discover(formats)
-    unknown = [f for f in formats if f not in registry and f not in broken]
-    if unknown:
-        known = ", ".join(registered_names()) or "none"
-        raise InputError.at("", f"unknown format {', '.join(map(repr, unknown))}; available: {known}", "--to")
+    _refuse_unknown([f for f in formats if f not in broken], registered_names())
     for name in formats:
         if name in broken:
             raise ExportError(broken[name])
@@ -42,9 +45,7 @@ def prepare(formats: list[str], raw_options: dict[str, dict[str, Any]] | None = 
     if registry is None:
         registry = load_formats(formats)
     else:
-        unknown = [f for f in formats if f not in registry]
-        if unknown:
-            raise InputError.at("", f"unknown format {', '.join(map(repr, unknown))}; available: {', '.join(sorted(registry))}", "--to")
+        _refuse_unknown(formats, sorted(registry))
     raw_options = raw_options or {}
     return [(registry[f], resolve_options(registry[f], raw_options.get(f, {}))) for f in formats]
 

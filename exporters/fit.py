@@ -9,7 +9,6 @@ message behind when a field fails, so an Encoder is never reused after an error.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 
 from garmin_fit_sdk import Encoder, Profile
@@ -64,13 +63,6 @@ def serial_number(plan: Plan, session: Session) -> int:
 
 def is_flexibility(plan: Plan, session: Session) -> bool:
     return all(plan.exercise(b.exercise).kind in ("stretch", "mobility") for b in session.blocks)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One workout_step message, as the fields the Encoder takes."""
-
-    fields: dict
 
 
 def block_steps(plan: Plan, block: Block, first_index: int) -> list[dict]:
