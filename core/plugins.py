@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Protocol, runtime_checkable
 
+from planport import schemas
+
 from .errors import InputError
 from .gate import schema_problems
 from .model import Plan
@@ -152,9 +154,9 @@ def _resolve_ref(prop: dict) -> dict:
     ref = prop.get("$ref")
     if not ref or "#/$defs/" not in ref:
         return prop
-    from planport import schemas
-
     doc, _, name = ref.partition("#/$defs/")
-    target = "exporter-options" if doc.endswith("exporter-options.schema.json") else "common"
+    target = doc.rsplit("/", 1)[-1].removesuffix(".schema.json")
+    if target not in schemas.names():
+        return prop
     return {**_resolve_ref(schemas.schema(target)["$defs"].get(name, {})), **{k: v for k, v in prop.items() if k != "$ref"}}
 
