@@ -27,7 +27,7 @@ from .builder import Template, build_checked, default_template_path, load_templa
 from .errors import InputError, PlanportError
 from .pipeline import prepare, run_exporters
 from .plugins import Artifact
-from .roster import Entry, read_entries, scan
+from .roster import Entry, column_of, read_entries, scan, where
 from .spreadsheet import inert
 from .writer import TEMP_PREFIX, Writer
 
@@ -100,7 +100,7 @@ def _work(task: tuple[Entry, bool]) -> dict:
         placed = [Artifact(f"{entry.id}/{a.path}", a.data, a.media_type) for a in artifacts]
         _STATE["writer"].write(placed)
     except InputError as e:
-        return {**record, "status": "failed", "errors": [(p.pointer.split("/")[1] if p.pointer.startswith("/") else "", p.message) for p in e.problems]}
+        return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
     except PlanportError as e:
         return {**record, "status": "failed", "errors": [("", str(e))]}
     except Exception as e:  # one athlete's bug must not end the batch
@@ -212,7 +212,7 @@ def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Su
                 for column, reason in record["errors"]:
                     errors.writerow([record["row"], inert(record["id"] or ""), column, inert(reason)])
                     if len(summary.failures) < MAX_SHOWN:
-                        summary.failures.append(f"row {record['row']}" + (f", column {column}" if column else "") + f": {reason}")
+                        summary.failures.append(f"{where(record['row'], column)}: {reason}")
             journal.write(json.dumps(_manifest_record(record), ensure_ascii=False, sort_keys=True) + "\n")
             journal.flush()
             if progress:

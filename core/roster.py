@@ -103,12 +103,18 @@ def _check(athlete: dict, row: int, raw_digest: str, check: bool = True) -> Entr
     try:
         gate.check_document(athlete, "athlete", f"row {row}")
     except InputError as e:
-        return Entry(row, athlete, [(_column(p.pointer), p.message) for p in e.problems], raw_digest)
+        return Entry(row, athlete, [(column_of(p.pointer), p.message) for p in e.problems], raw_digest)
     return Entry(row, athlete, [], raw_digest)
 
 
-def _column(pointer: str) -> str:
-    return pointer.split("/")[1] if pointer.count("/") >= 1 and pointer != "" else ""
+def column_of(pointer: str) -> str:
+    """The roster column a JSON Pointer into an athlete profile falls in ("" for the whole row)."""
+    return pointer.split("/")[1] if pointer.startswith("/") else ""
+
+
+def where(row: int, column: str) -> str:
+    """``row 7, column runs``: how a problem in a roster is located for the user."""
+    return f"row {row}" + (f", column {column}" if column else "")
 
 
 def read_entries(path: str, check: bool = True, data=None) -> Iterator[Entry]:
@@ -180,9 +186,9 @@ def check_roster(path: str, data=None) -> int:
     for entry in read_entries(path, data=data):
         count += 1
         for column, reason in entry.problems:
-            problems.append(Problem(f"row {entry.row}" + (f", column {column}" if column else ""), reason, source))
+            problems.append(Problem(where(entry.row, column), reason, source))
         if entry.id in twice:
-            problems.append(Problem(f"row {entry.row}, column id", f"duplicate athlete id {entry.id!r}", source))
+            problems.append(Problem(where(entry.row, "id"), f"duplicate athlete id {entry.id!r}", source))
     if problems:
         raise InputError(problems)
     return count
