@@ -281,6 +281,12 @@ def plan_problems(data: dict) -> list[Problem]:
             if block["exercise"] not in known:
                 problems.append(Problem(f"{at}/exercise", f"unknown exercise {_short(block['exercise'])}; add it to /exercises"))
             problems += _range_problems(block, at)
+    problems += duplicate_problems(data.get("weeks", []), "week", "/weeks", "week")
+    for i, week in enumerate(data.get("weeks", [])):
+        if message := date_problem(week["starts"]):
+            problems.append(Problem(f"/weeks/{i}/starts", message))
+        elif dt.date.fromisoformat(week["starts"]).weekday() != 0:
+            problems.append(Problem(f"/weeks/{i}/starts", f"{week['starts']} is not a Monday; plan weeks run Monday to Sunday"))
     return problems
 
 

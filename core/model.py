@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import Any
 
 SCHEMA_VERSION = 1
+#: Weekday keys as documents write them, Monday first (``date.weekday()`` order).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +122,17 @@ class Load:
 
 
 @dataclass(frozen=True)
+class Swap:
+    """Why a block holds another exercise than the template's: the one it replaces and the reason."""
+
+    replaces: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"replaces": self.replaces, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Block:
     """One exercise in a session: sets of reps, steps or a timed hold, then rest."""
 
@@ -132,10 +145,13 @@ class Block:
     per_side: bool | None = None
     load: Load | None = None
     notes: str | None = None
+    tempo: str | None = None
+    swap: Swap | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> Block:
         load = d.get("load")
+        swap = d.get("swap")
         return cls(
             exercise=d["exercise"],
             sets=d["sets"],
@@ -146,6 +162,8 @@ class Block:
             per_side=d.get("per_side"),
             load=None if load is None else Load(**load),
             notes=d.get("notes"),
+            tempo=d.get("tempo"),
+            swap=None if swap is None else Swap(**swap),
         )
 
     def to_dict(self) -> dict:
@@ -160,6 +178,8 @@ class Block:
                 "rest_seconds": self.rest_seconds,
                 "load": self.load and self.load.to_dict(),
                 "notes": self.notes,
+                "tempo": self.tempo,
+                "swap": self.swap and self.swap.to_dict(),
             }
         )
 
@@ -196,6 +216,7 @@ class Session:
     load: str | None = None
     week: int | None = None
     notes: str | None = None
+    run: str | None = None  # the athlete's run that day
 
     @classmethod
     def from_dict(cls, d: dict) -> Session:
@@ -210,6 +231,7 @@ class Session:
             load=d.get("load"),
             week=d.get("week"),
             notes=d.get("notes"),
+            run=d.get("run"),
         )
 
     def to_dict(self) -> dict:
@@ -222,6 +244,7 @@ class Session:
                 "kind": self.kind,
                 "load": self.load,
                 "week": self.week,
+                "run": self.run,
                 "minutes": self.minutes,
                 "notes": self.notes,
                 "blocks": [b.to_dict() for b in self.blocks],
@@ -245,9 +268,38 @@ class Athlete:
     id: str
     name: str
     time_zone: str
+    runs: dict[str, str] | None = field(default=None, hash=False)  # weekday -> run kind; a day not named is rest
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Athlete:
+        runs = d.get("runs")
+        return cls(d["id"], d["name"], d["time_zone"], None if runs is None else dict(runs))
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "time_zone": self.time_zone}
+        return _drop_none({"id": self.id, "name": self.name, "time_zone": self.time_zone, "runs": None if self.runs is None else dict(self.runs)})
+
+    def run_on(self, day: dt.date) -> str | None:
+        """The athlete's run on ``day`` (``rest`` on a day not named), or None when the plan does not say."""
+        if self.runs is None:
+            return None
+        return self.runs.get(WEEKDAYS[day.weekday()], "rest")
+
+
+@dataclass(frozen=True)
+class Week:
+    """One plan week, Monday to Sunday: when it starts and whether it is a lighter (deload) week."""
+
+    week: int
+    starts: dt.date
+    deload: bool = False
+    note: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Week:
+        return cls(d["week"], dt.date.fromisoformat(d["starts"]), d.get("deload", False), d.get("note"))
+
+    def to_dict(self) -> dict:
+        return _drop_none({"week": self.week, "starts": self.starts.isoformat(), "deload": self.deload, "note": self.note})
 
 
 @dataclass(frozen=True)
@@ -260,6 +312,7 @@ class Plan:
     exercises: tuple[Exercise, ...]
     sessions: tuple[Session, ...]
     description: str | None = None
+    weeks: tuple[Week, ...] | None = None
     schema_version: int = SCHEMA_VERSION
     schema_ref: str | None = None  # the document's "$schema", kept so a plan round-trips
     _by_id: dict[str, Exercise] = field(init=False, repr=False, compare=False)
@@ -277,9 +330,10 @@ class Plan:
             description=d.get("description"),
             revision=d["revision"],
             created=parse_utc(d["created"]),
-            athlete=Athlete(**d["athlete"]),
+            athlete=Athlete.from_dict(d["athlete"]),
             exercises=tuple(Exercise.from_dict(e) for e in d["exercises"]),
             sessions=tuple(Session.from_dict(s) for s in d["sessions"]),
+            weeks=None if "weeks" not in d else tuple(Week.from_dict(w) for w in d["weeks"]),
         )
 
     def to_dict(self) -> dict:
@@ -295,6 +349,7 @@ class Plan:
                 "athlete": self.athlete.to_dict(),
                 "exercises": [e.to_dict() for e in self.exercises],
                 "sessions": [s.to_dict() for s in self.sessions],
+                "weeks": None if self.weeks is None else [w.to_dict() for w in self.weeks],
             }
         )
 
@@ -332,6 +387,10 @@ class Plan:
         first = self.ordered_sessions[0].date
         first_monday = first - dt.timedelta(days=first.weekday())
         return (session.date - first_monday).days // 7 + 1
+
+    def week(self, number: int) -> Week | None:
+        """What the plan says about week ``number`` (None when it says nothing)."""
+        return next((w for w in self.weeks or () if w.week == number), None)
 
 
 def parse_utc(text: str) -> dt.datetime:
