@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# mypy cannot follow the editable install's folder mapping (core/ -> planport.core, ...),
+# so it reads the package through a tree of links laid out as it is installed.
+TYPECHECK := $(VENV)/typecheck
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +22,20 @@ demo: $(STAMP)
 	$(BIN)/planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
 	$(BIN)/planport export samples/plans/hip-2-weeks.json --to json,ics,fit,csv --out out/
 
-test: $(STAMP)
+test: lint typecheck
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/planport
+	ln -s $(CURDIR)/api/__init__.py $(TYPECHECK)/planport/__init__.py
+	for d in core exporters schemas; do ln -s $(CURDIR)/$$d $(TYPECHECK)/planport/$$d; done
+	cd $(TYPECHECK) && MYPYPATH=. $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p planport
 
 bench: $(STAMP)
 	$(BIN)/python bench/batch.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,58 +1,48 @@
-"""Batch export for a roster: every athlete built and exported in worker processes.
+"""Batch export for a roster: every athlete built and exported, in worker processes.
 
-Results come back in roster order whatever ``jobs`` is, so the tree is the same bytes
-for any number of workers. Each athlete's files are written atomically by the worker
-that made them; a journal line is appended only after they are all on disk. The journal
-is what ``--resume`` trusts after Ctrl-C or ``kill -9``; a finished run turns it into
-``manifest.json`` and ``errors.csv`` and removes it. Memory stays flat: the roster is read
-lazily and at most a few chunks per worker are in flight.
+The run decides what to do for each athlete and in what order; ``records`` writes what
+happened; the CLI shows progress. Results come back in roster order whatever ``jobs`` is,
+so the tree is the same bytes for any number of workers. Each athlete's files are written
+atomically by the worker that made them, before its journal line. Memory stays flat: the
+roster is read lazily and only a few chunks per worker are in flight.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import signal
-import threading
-import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Protocol
 
-from .builder import Template, build_checked, default_template_path, load_template
-from .errors import InputError, PlanportError
+from .builder import build_checked, default_template_path, load_template
+from .errors import ExportError, InputError, PlanportError
 from .pipeline import prepare, run_exporters
-from .plugins import Artifact
-from .roster import Entry, column_of, read_entries, scan, where
-from .spreadsheet import inert
-from .writer import TEMP_PREFIX, Writer
+from .plugins import Artifact, Plugins
+from .records import BatchRecords, Record, previous_records
+from .roster import Entry, column_of, read_entries, scan
+from .writer import Writer, sweep_temp_files
 
-MANIFEST = "manifest.json"
-ERRORS = "errors.csv"
-JOURNAL = ".manifest.journal.jsonl"  # not TEMP_PREFIX: a resume must find it
+#: Athletes a worker process gets at a time.
 CHUNK = 8
-MAX_SHOWN = 5  # failures echoed in the summary; errors.csv has them all
 
 
 @dataclass
-class Job:
+class BatchJob:
     roster: str
     formats: list[str]
-    options: dict[str, dict]
+    options: dict[str, dict[str, Any]]
     out: Path
     template: str | None = None
     jobs: int = 1
     resume: bool = False
     fail_fast: bool = False
-
-    def signature(self, template: Template) -> str:
-        """What else an athlete's files depend on: a change here means nothing can be reused."""
-        text = json.dumps([self.formats, self.options, template.data, sorted(template.library.items())], sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -62,86 +52,280 @@ class Summary:
     reused: int = 0
     failed: int = 0
     interrupted: bool = False
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # the first few, as lines for the user
+
+    @property
+    def done(self) -> int:
+        return self.built + self.reused + self.failed
 
 
-# --- the worker ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Task:
+    entry: Entry
+    duplicate: bool  # the athlete id appears on more than one row
 
-_STATE: dict = {}
 
+@dataclass
+class WorkerSpec:
+    """Everything a worker needs, small enough to send to another process."""
 
-def _init_worker(job: Job, template_path: str, signature: str) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
-    _STATE.update(
-        job=job,
-        template=load_template(template_path),
-        prepared=prepare(job.formats, job.options),
-        signature=signature,
-        writer=Writer(job.out, grouped=True),
-    )
+    template: str
+    formats: list[str]
+    options: dict[str, dict[str, Any]]
+    out: Path
+    signature: str
+    plugins: Plugins | None = None  # None: discover in the worker
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _work(task: tuple[Entry, bool]) -> dict:
-    entry, duplicate = task
-    record = {"row": entry.row, "id": entry.id, "input": _input_hash(entry)}
-    problems = list(entry.problems)
-    if duplicate:
-        problems.append(("id", f"duplicate athlete id {entry.id!r}; every row with it is skipped"))
-    if problems:
-        return {**record, "status": "failed", "errors": problems}
-    try:
-        plan = build_checked(entry.athlete, _STATE["template"], f"row {entry.row}")
-        artifacts = [Artifact("plan.json", plan.dumps(), "application/json"), *run_exporters(plan, _STATE["prepared"])]
-        # The writer checks "<id>/<path>" too, so an id can never lead outside the output folder.
-        placed = [Artifact(f"{entry.id}/{a.path}", a.data, a.media_type) for a in artifacts]
-        _STATE["writer"].write(placed)
-    except InputError as e:
-        return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
-    except PlanportError as e:
-        return {**record, "status": "failed", "errors": [("", str(e))]}
-    except Exception as e:  # one athlete's bug must not end the batch
-        return {**record, "status": "failed", "errors": [("", f"unexpected {type(e).__name__}: {e}")]}
-    return {**record, "status": "ok", "files": {a.path: _sha(a.data) for a in placed}}
+def input_hash(entry: Entry, signature: str) -> str:
+    """What an athlete's files depend on: their roster entry and the job's signature."""
+    return _sha((entry.digest + signature).encode())
 
 
-def _input_hash(entry: Entry) -> str:
-    return _sha((entry.digest + _STATE.get("signature", "")).encode())
+def job_signature(job: BatchJob, template_path: str) -> str:
+    """What else every athlete's files depend on: a change here means nothing can be reused."""
+    template = load_template(template_path)
+    text = json.dumps([job.formats, job.options, template.data, sorted(template.library.items())], sort_keys=True)
+    return _sha(text.encode())
 
 
-# --- resume --------------------------------------------------------------------------
+class Worker:
+    """Builds, exports and writes one athlete at a time (in whatever process it lives in)."""
 
+    def __init__(self, spec: WorkerSpec):
+        self.template = load_template(spec.template)
+        self.prepared = prepare(spec.plugins or Plugins.discover(), spec.formats, spec.options)
+        self.writer = Writer(spec.out, grouped=True)
+        self.signature = spec.signature
 
-def _previous(out: Path) -> dict[str, dict]:
-    """Finished athletes from an earlier run: its manifest, or the journals of an interrupted one.
-
-    A run killed with -9 leaves its journal under the ``.new`` name; it is newer than
-    the one an earlier interrupted run left, so it is read last."""
-    records: dict[str, dict] = {}
-    journals = [out / JOURNAL, out / (JOURNAL + ".new")]
-    if not any(j.exists() for j in journals) and (out / MANIFEST).exists():
+    def run(self, task: Task) -> Record:
+        entry = task.entry
+        record: Record = {"row": entry.row, "id": entry.id, "input": input_hash(entry, self.signature)}
+        problems = list(entry.problems)
+        if task.duplicate:
+            problems.append(("id", f"duplicate athlete id {entry.id!r}; every row with it is skipped"))
+        if problems or entry.athlete is None:
+            return {**record, "status": "failed", "errors": problems}
         try:
-            manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-            return {r["id"]: r for r in manifest.get("athletes", []) if r.get("status") == "ok"}
-        except (json.JSONDecodeError, AttributeError, KeyError, TypeError):
-            return {}
-    for journal in journals:
-        if not journal.exists():
+            plan = build_checked(entry.athlete, self.template, f"row {entry.row}")
+            artifacts = [Artifact("plan.json", plan.dumps(), "application/json"), *run_exporters(plan, self.prepared)]
+            # The writer checks "<id>/<path>" too, so an id can never lead outside the output folder.
+            placed = [Artifact(f"{entry.id}/{a.path}", a.data, a.media_type) for a in artifacts]
+            self.writer.write(placed)
+        except InputError as e:
+            return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
+        except PlanportError as e:
+            return {**record, "status": "failed", "errors": [("", str(e))]}
+        except Exception as e:  # one athlete's bug must not end the batch
+            return {**record, "status": "failed", "errors": [("", f"unexpected {type(e).__name__}: {e}")]}
+        return {**record, "status": "ok", "files": {a.path: _sha(a.data) for a in placed}}
+
+
+# --- executors: who runs the chunks -------------------------------------------------
+
+
+class Executor(Protocol):
+    """Runs chunks of tasks somewhere; results come back by chunk number, in any order."""
+
+    def submit(self, number: int, tasks: list[Task]) -> None: ...
+
+    def collect(self) -> tuple[int, list[Record]]:
+        """The next finished chunk, waiting for one."""
+        ...
+
+    def close(self, cancel: bool) -> None: ...
+
+
+class InProcess:
+    """Runs each chunk at once, in this process."""
+
+    def __init__(self, spec: WorkerSpec):
+        self.worker = Worker(spec)
+        self.done: deque[tuple[int, list[Record]]] = deque()
+
+    def submit(self, number: int, tasks: list[Task]) -> None:
+        self.done.append((number, [self.worker.run(t) for t in tasks]))
+
+    def collect(self) -> tuple[int, list[Record]]:
+        return self.done.popleft()
+
+    def close(self, cancel: bool) -> None:
+        pass
+
+
+def _serve(spec: WorkerSpec, inbox: Any, outbox: Any, parent: int) -> None:
+    """A worker process: its Worker lives in this function's frame, nowhere else."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    try:
+        worker = Worker(spec)
+    except Exception as e:
+        outbox.put((-1, f"{type(e).__name__}: {e}"))
+        return
+    while True:
+        try:
+            item = inbox.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the parent was killed: stop instead of waiting forever,
+                outbox.cancel_join_thread()  # and do not wait to flush results nobody will read
+                return
             continue
-        for line in journal.read_text("utf-8").splitlines():
+        if item is None:
+            return
+        number, tasks = item
+        outbox.put((number, [worker.run(t) for t in tasks]))
+
+
+class Processes:
+    """Worker processes fed through a queue; each builds its Worker once."""
+
+    def __init__(self, spec: WorkerSpec, jobs: int):
+        context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        self.inbox = context.Queue()
+        self.outbox = context.Queue()
+        self.procs = [context.Process(target=_serve, args=(spec, self.inbox, self.outbox, os.getpid()), daemon=True) for _ in range(jobs)]
+        for proc in self.procs:
+            proc.start()
+
+    def submit(self, number: int, tasks: list[Task]) -> None:
+        self.inbox.put((number, tasks))
+
+    def collect(self) -> tuple[int, list[Record]]:
+        while True:
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by kill -9
-            if record.get("status") == "ok":
-                records[record["id"]] = record
-    return records
+                number, result = self.outbox.get(timeout=0.5)
+            except queue.Empty:
+                dead = [p for p in self.procs if not p.is_alive()]
+                if dead:
+                    raise ExportError(f"a worker process ended unexpectedly (exit status {dead[0].exitcode})") from None
+                continue
+            if number < 0:
+                raise ExportError(f"a worker process could not start: {result}")
+            return number, result
+
+    def close(self, cancel: bool) -> None:
+        if cancel:
+            for proc in self.procs:
+                proc.terminate()
+        else:
+            for _ in self.procs:
+                self.inbox.put(None)
+        for proc in self.procs:
+            proc.join()
+        self.inbox.close()
+        self.outbox.close()
 
 
-def _still_good(record: dict, out: Path) -> bool:
+# --- the run -------------------------------------------------------------------------
+
+
+def ordered_results(entries: Iterator[tuple[Entry, Record | None, bool]], executor: Executor, chunk: int, ahead: int) -> Iterator[tuple[Record, bool]]:
+    """(record, reused) in roster order: reused records pass straight through, the rest are run in chunks.
+
+    At most ``ahead`` chunks are in flight, so memory does not grow with the roster."""
+    order: deque[tuple[Record | None, int, int]] = deque()  # (reused record, or chunk number and index)
+    done: dict[int, list[Record]] = {}
+    building: list[Task] = []
+    submitted = 0
+    in_flight = 0
+
+    def flush() -> None:
+        nonlocal building, submitted, in_flight
+        if building:
+            executor.submit(submitted, building)
+            submitted += 1
+            in_flight += 1
+            building = []
+
+    def ready(block: bool) -> Iterator[tuple[Record, bool]]:
+        nonlocal in_flight
+        while order:
+            old, number, index = order[0]
+            if old is None and number not in done:
+                if number == submitted:  # its chunk is still being filled
+                    return
+                if not block and in_flight < ahead:
+                    return
+                got, result = executor.collect()
+                done[got] = result
+                in_flight -= 1
+                continue
+            order.popleft()
+            if old is not None:
+                yield old, True
+                continue
+            yield done[number][index], False
+            if index == len(done[number]) - 1:
+                del done[number]
+
+    for entry, old, duplicate in entries:
+        if old is not None:
+            order.append((old, -1, -1))
+        else:
+            order.append((None, submitted, len(building)))
+            building.append(Task(entry, duplicate))
+            if len(building) >= chunk:
+                flush()
+        yield from ready(block=False)
+    flush()
+    yield from ready(block=True)
+
+
+def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[[Summary], None] | None = None) -> Summary:
+    """Build and export every athlete of ``job.roster``; bad rows are recorded, never fatal."""
+    plugins = plugins or Plugins.discover()
+    template_path = str(job.template or default_template_path())
+    prepare(plugins, job.formats, job.options)  # bad formats or options stop the batch before any work
+    signature = job_signature(job, template_path)
+    total, twice = scan(job.roster)
+    job.out.mkdir(parents=True, exist_ok=True)
+    previous = previous_records(job.out) if job.resume else {}
+    sweep_temp_files(job.out)
+    summary = Summary(total=total)
+    spec = WorkerSpec(template_path, job.formats, job.options, job.out, signature, plugins)
+
+    def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
+        for entry in read_entries(job.roster):
+            old = previous.get(entry.id or "")
+            reusable = (
+                old is not None and entry.id not in twice and not entry.problems
+                and old.get("input") == input_hash(entry, signature) and _still_good(old, job.out)
+            )
+            yield entry, old if reusable else None, entry.id in twice
+
+    records = BatchRecords(job.out)
+    executor: Executor = InProcess(spec) if job.jobs <= 1 else Processes(spec, job.jobs)
+    chunk = 1 if job.jobs <= 1 else CHUNK
+    cancelled = True
+    try:
+        for record, reused in ordered_results(entries(), executor, chunk, ahead=1 if job.jobs <= 1 else job.jobs * 4):
+            if record["status"] == "ok":
+                summary.reused += reused
+                summary.built += not reused
+            else:
+                summary.failed += 1
+            records.add(record)
+            if progress:
+                progress(summary)
+            if job.fail_fast and record["status"] == "failed":
+                break
+        cancelled = job.fail_fast and summary.failed > 0
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        executor.close(cancel=cancelled)
+        summary.failures = records.failures
+    if summary.interrupted:
+        records.interrupt()
+    else:
+        records.finish()
+    return summary
+
+
+def _still_good(record: Record, out: Path) -> bool:
     for path, digest in record.get("files", {}).items():
         try:
             if _sha((out / path).read_bytes()) != digest:
@@ -149,177 +333,3 @@ def _still_good(record: dict, out: Path) -> bool:
         except OSError:
             return False
     return True
-
-
-def _sweep_temp_files(out: Path) -> None:
-    """Remove temporary files a killed run left behind (never visible as results)."""
-    for stray in out.rglob(f"{TEMP_PREFIX}*"):
-        if stray.is_file():
-            stray.unlink()
-
-
-# --- the run -------------------------------------------------------------------------
-
-
-def run_batch(job: Job, progress: Callable[[Summary], None] | None = None) -> Summary:
-    template_path = str(job.template or default_template_path())
-    template = load_template(template_path)
-    prepare(job.formats, job.options)  # bad formats or options stop the batch before any work
-    signature = job.signature(template)
-    total, twice = scan(job.roster)
-    job.out.mkdir(parents=True, exist_ok=True)
-    previous = _previous(job.out) if job.resume else {}
-    _sweep_temp_files(job.out)
-    summary = Summary(total=total)
-    _STATE["signature"] = signature
-
-    journal_path = job.out / JOURNAL
-    fresh_journal = job.out / (JOURNAL + ".new")
-    journal = open(fresh_journal, "w", encoding="utf-8")
-    errors_path = job.out / f"{TEMP_PREFIX}{ERRORS}"  # streamed: memory must not grow with failures
-    errors_file = open(errors_path, "w", encoding="utf-8", newline="")
-    errors = csv.writer(errors_file, lineterminator="\r\n")
-    errors.writerow(["row", "athlete_id", "column", "reason"])
-
-    def record_of(entry: Entry) -> dict | None:
-        old = previous.get(entry.id or "")
-        if old and entry.id not in twice and not entry.problems and old.get("input") == _input_hash(entry) and _still_good(old, job.out):
-            return old
-        return None
-
-    def tasks() -> Iterator[tuple[Entry, bool]]:
-        for entry in read_entries(job.roster):
-            yield entry, entry.id in twice
-
-    def results() -> Iterator[dict]:
-        reused_or_task = ((record_of(e), (e, dup)) for e, dup in tasks())
-        if job.jobs <= 1:
-            _init_worker(job, template_path, signature)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            for old, task in reused_or_task:
-                yield old if old else _work(task)
-            return
-        yield from _parallel(job, template_path, signature, reused_or_task)
-
-    try:
-        for record in results():
-            reused = record is previous.get(record.get("id") or "")
-            if record["status"] == "ok":
-                summary.reused += reused
-                summary.built += not reused
-            else:
-                summary.failed += 1
-                for column, reason in record["errors"]:
-                    errors.writerow([record["row"], inert(record["id"] or ""), column, inert(reason)])
-                    if len(summary.failures) < MAX_SHOWN:
-                        summary.failures.append(f"{where(record['row'], column)}: {reason}")
-            journal.write(json.dumps(_manifest_record(record), ensure_ascii=False, sort_keys=True) + "\n")
-            journal.flush()
-            if progress:
-                progress(summary)
-            if job.fail_fast and record["status"] == "failed":
-                break
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    finally:
-        journal.close()
-        errors_file.close()
-    os.replace(fresh_journal, journal_path)
-    if summary.interrupted:
-        # What finished, for the user; the journal stays for --resume, which finds the failures again.
-        errors_path.unlink()
-        _write_manifest(job.out, journal_path, complete=False)
-        return summary
-    _write_manifest(job.out, journal_path, complete=True)
-    with open(errors_path, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(errors_path, job.out / ERRORS)
-    journal_path.unlink()
-    return summary
-
-
-def _manifest_record(record: dict) -> dict:
-    kept = {k: record[k] for k in ("row", "id", "status", "input") if k in record}
-    if record["status"] == "ok":
-        kept["files"] = dict(sorted(record["files"].items()))
-    else:
-        kept["errors"] = [list(e) for e in record["errors"]]
-    return kept
-
-
-def _write_manifest(out: Path, journal_path: Path, complete: bool) -> None:
-    """manifest.json from the journal, streamed, in roster order."""
-    tmp = out / f"{TEMP_PREFIX}{MANIFEST}"
-    with open(journal_path, encoding="utf-8") as lines, open(tmp, "w", encoding="utf-8") as manifest:
-        manifest.write(f'{{\n  "schema_version": 1,\n  "complete": {json.dumps(complete)},\n  "athletes": [')
-        for n, line in enumerate(lines):
-            manifest.write(("\n    " if n == 0 else ",\n    ") + line.strip())
-        manifest.write("\n  ]\n}\n")
-        manifest.flush()
-        os.fsync(manifest.fileno())
-    os.replace(tmp, out / MANIFEST)
-
-
-def _parallel(job: Job, template_path: str, signature: str, items) -> Iterator[dict]:
-    """Ordered results from a pool, with a bounded number of entries between reading and writing."""
-    in_flight = threading.BoundedSemaphore(job.jobs * CHUNK * 4)
-    order: deque = deque()  # (reused record or None), in roster order
-
-    def feed():
-        # Runs in the pool's feeder thread: blocking here bounds memory. Every entry, reused
-        # or not, holds a slot until the consumer has passed it on.
-        for old, task in items:
-            in_flight.acquire()
-            order.append(old)
-            if old is None:
-                yield task
-
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = context.Pool(job.jobs, initializer=_init_worker, initargs=(job, template_path, signature))
-    try:
-        for record in pool.imap(_work, feed(), chunksize=CHUNK):
-            while order[0] is not None:  # reused entries that come first in the roster
-                in_flight.release()
-                yield order.popleft()
-            order.popleft()
-            in_flight.release()
-            yield record
-        while order:  # the feeder has finished: the rest are reused entries
-            in_flight.release()
-            yield order.popleft()
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
-
-
-class Ticker:
-    """Progress: a bar on a terminal, a plain line every few seconds otherwise."""
-
-    def __init__(self, total: int, quiet: bool, terminal: bool, echo: Callable[[str], None], every: float = 5.0):
-        self.total, self.quiet, self.echo, self.every = total, quiet, echo, every
-        self.started = time.monotonic()
-        self.last = self.started
-        self.bar = None
-        if not quiet and terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(TextColumn("athletes"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(), transient=True)
-            self.task = self.bar.add_task("batch", total=total, rate="0")
-            self.bar.start()
-
-    def __call__(self, summary: Summary) -> None:
-        done = summary.built + summary.reused + summary.failed
-        now = time.monotonic()
-        rate = done / max(now - self.started, 1e-9)
-        if self.bar is not None:
-            self.bar.update(self.task, completed=done, rate=f"{rate:,.0f}")
-        elif not self.quiet and now - self.last >= self.every:
-            self.last = now
-            self.echo(f"{done:,} of {self.total:,} athletes ({rate:,.0f}/s), {summary.failed:,} failed")
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()

@@ -158,7 +158,7 @@ def _score(days, heavy, runs, order, lineup) -> tuple:
     # the day after one, it piles on (bad).
     tiring = sum(weight for d in heavy for k, weight in ((1, 2), (-1, 1)) if runs.get(WEEKDAYS[(d + k) % 7], "rest") in HARD | {"long"})
     preference = sum(DAY_PREFERENCE[runs.get(WEEKDAYS[d], "rest")] for d in days)
-    keeps_order = tuple(o["id"] == l["id"] for o, l in zip(order, lineup))
+    keeps_order = tuple(placed["id"] == wanted["id"] for placed, wanted in zip(order, lineup))
     return (min(gaps) >= 2, -tiring, min(gaps), preference, keeps_order, tuple(-d for d in days))
 
 
@@ -310,7 +310,7 @@ def _plan_id(athlete: dict, template: Template) -> str:
 def build_plan(athlete: dict, template: Template, revision: int = 1, created: str | None = None) -> dict:
     """A plan document (schema-valid) for a checked athlete profile; PlacementError when the rules cannot be kept."""
     types = template.types
-    runs = {day: run for day, run in athlete["runs"].items()}
+    runs = dict(athlete["runs"])
     asked = athlete.get("sessions_per_week", 2)
     progression = template.data["progression"]
     extras_on = athlete.get("extras", {})

@@ -1,8 +1,22 @@
-"""Errors that the CLI turns into one-line messages and exit statuses."""
+"""Errors that the CLI turns into one-line messages, and the exit statuses they map to."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+
+
+class ExitStatus(enum.IntEnum):
+    """What planport's exit status means; scripts can rely on these numbers."""
+
+    OK = 0
+    #: Something failed that is not the user's input: a bug, a failing plugin, or athletes of a batch
+    #: that could not be built (errors.csv says which).
+    FAILURE = 1
+    #: Bad input or usage: a document, an option, a path. Nothing was written.
+    BAD_INPUT = 2
+    #: Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    INTERRUPTED = 130
 
 #: How many problems a report lists before it only counts the rest.
 MAX_LINES = 20
@@ -24,13 +38,13 @@ class Problem:
 class PlanportError(Exception):
     """Base of planport's own errors."""
 
-    exit_code = 1
+    exit_code: int = ExitStatus.FAILURE
 
 
 class InputError(PlanportError):
     """Bad input: a document, an option or a value a user gave. Exit status 2."""
 
-    exit_code = 2
+    exit_code = ExitStatus.BAD_INPUT
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
@@ -53,3 +67,7 @@ class InputError(PlanportError):
 
 class ExportError(PlanportError):
     """An exporter failed on a valid plan (a bug in it, most likely). Exit status 1."""
+
+
+class PluginError(PlanportError):
+    """A plugin is unusable: it failed to load or does not keep the plugin contract. Exit status 1."""

@@ -12,8 +12,9 @@ import json
 import re
 import sys
 import zoneinfo
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -36,7 +37,7 @@ class _Loader(yaml.SafeLoader):
     """YAML with YAML 1.2 core scalars: 07:30 stays a string, 'no' stays a string,
     010 is ten, and dates stay strings for the schema to check."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: dict[str, Any] = {}
 
 
 for _tag, _pattern, _first in [
@@ -46,10 +47,14 @@ for _tag, _pattern, _first in [
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 ]:
     _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
-_Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+def _decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    return int(str(loader.construct_scalar(node)), 10)  # type: ignore[arg-type]  # the resolver only hands over scalars
 
 
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+_Loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
@@ -58,7 +63,7 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     return seen
 
 
-def read_bytes(path: str, stdin=None) -> bytes:
+def read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:
     """The bytes of ``path`` (``-`` is standard input), refusing absurdly large inputs."""
     source = display_name(path)
     try:
@@ -74,7 +79,7 @@ def read_bytes(path: str, stdin=None) -> bytes:
     return raw
 
 
-def read_text(path: str, stdin=None) -> str:
+def read_text(path: str, stdin: BinaryIO | None = None) -> str:
     """The text of ``path`` (``-`` is standard input), as UTF-8."""
     raw = read_bytes(path, stdin)
     try:
@@ -101,7 +106,7 @@ def parse(text: str, source: str, syntax: str | None = None) -> Any:
         except ValueError as e:
             raise InputError.at("", f"invalid JSON: {e}", source) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -115,7 +120,7 @@ def syntax_of(path: str) -> str | None:
     return {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(suffix)
 
 
-def load_data(path: str, stdin=None) -> Any:
+def load_data(path: str, stdin: BinaryIO | None = None) -> Any:
     """Read and parse a JSON or YAML file (by extension; sniffed for ``-`` and others)."""
     return parse(read_text(path, stdin), display_name(path), syntax_of(path))
 
@@ -148,7 +153,7 @@ def _narrow(error: ValidationError) -> ValidationError:
 def _message(error: ValidationError) -> str:
     inst, v = error.instance, error.validator_value
     if error.validator == "oneOf" and "x-oneOf-message" in error.schema:
-        return error.schema["x-oneOf-message"]
+        return str(error.schema["x-oneOf-message"])
     match error.validator:
         case "type":
             wanted = [v] if isinstance(v, str) else v
@@ -180,7 +185,7 @@ def _message(error: ValidationError) -> str:
             return "has duplicate items"
         case _:
             text = error.message
-            return text if len(text) <= 200 else text[:197] + "..."
+            return str(text) if len(text) <= 200 else str(text)[:197] + "..."
 
 
 @functools.cache
@@ -189,7 +194,7 @@ def _validator(schema_name: str) -> Draft202012Validator:
     return Draft202012Validator(schemas.schema(schema_name), registry=schemas.registry())
 
 
-def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict | None = None) -> list[Problem]:
+def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict[str, Any] | None = None) -> list[Problem]:
     """Every schema violation in ``data``, in document order."""
     validator = Draft202012Validator(schema, registry=schemas.registry()) if schema else _validator(schema_name)
     problems = []
@@ -199,7 +204,7 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
     return sorted(set(problems), key=lambda p: (_pointer_key(p.pointer), p.message))
 
 
-def _pointer_key(ptr: str) -> tuple:
+def _pointer_key(ptr: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in ptr.split("/")[1:])
 
 
@@ -228,7 +233,7 @@ def date_problem(text: str) -> str | None:
     return None
 
 
-def duplicate_problems(items: list[dict], key: str, where: str, what: str) -> list[Problem]:
+def duplicate_problems(items: list[dict[str, Any]], key: str, where: str, what: str) -> list[Problem]:
     first: dict[str, int] = {}
     problems = []
     for i, item in enumerate(items):
@@ -240,7 +245,7 @@ def duplicate_problems(items: list[dict], key: str, where: str, what: str) -> li
     return problems
 
 
-def _range_problems(block: dict, at: str) -> list[Problem]:
+def _range_problems(block: dict[str, Any], at: str) -> list[Problem]:
     problems = []
     for unit in ("reps", "steps", "hold_seconds"):
         value = block.get(unit)
@@ -249,7 +254,7 @@ def _range_problems(block: dict, at: str) -> list[Problem]:
     return problems
 
 
-def exercise_problems(exercises: list[dict], where: str = "/exercises", check_alternatives: bool = True) -> list[Problem]:
+def exercise_problems(exercises: list[dict[str, Any]], where: str = "/exercises", check_alternatives: bool = True) -> list[Problem]:
     problems = duplicate_problems(exercises, "id", where, "exercise id")
     if check_alternatives:
         known = {e["id"] for e in exercises}
@@ -262,7 +267,7 @@ def exercise_problems(exercises: list[dict], where: str = "/exercises", check_al
     return problems
 
 
-def plan_problems(data: dict) -> list[Problem]:
+def plan_problems(data: dict[str, Any]) -> list[Problem]:
     """What a schema-valid plan can still get wrong."""
     problems = exercise_problems(data["exercises"], check_alternatives=False)
     if message := zone_problem(data["athlete"]["time_zone"]):
@@ -302,11 +307,11 @@ def check_document(data: Any, kind: str, source: str) -> None:
         raise InputError(problems).with_source(source)
 
 
-def library_problems(data: dict) -> list[Problem]:
+def library_problems(data: dict[str, Any]) -> list[Problem]:
     return exercise_problems(data["exercises"])
 
 
-def athlete_problems(data: dict) -> list[Problem]:
+def athlete_problems(data: dict[str, Any]) -> list[Problem]:
     problems = []
     if message := zone_problem(data["time_zone"]):
         problems.append(Problem("/time_zone", message))
@@ -322,14 +327,14 @@ def athlete_problems(data: dict) -> list[Problem]:
 SEMANTIC_CHECKS = {"plan": plan_problems, "exercise-library": library_problems, "athlete": athlete_problems}
 
 
-def load_document(path: str, kind: str, stdin=None) -> Any:
+def load_document(path: str, kind: str, stdin: BinaryIO | None = None) -> Any:
     """Read, parse and check a document of ``kind``; raise InputError naming the file."""
     data = load_data(path, stdin)
     check_document(data, kind, display_name(path))
     return data
 
 
-def load_plan(path: str, stdin=None) -> Plan:
+def load_plan(path: str, stdin: BinaryIO | None = None) -> Plan:
     return Plan.from_dict(load_document(path, "plan", stdin))
 
 
@@ -347,7 +352,7 @@ def guess_kind(data: Any) -> str | None:
     ref = data.get("$schema")
     if isinstance(ref, str):
         for name in schemas.DOCUMENTS:
-            if ref.endswith(f"/{name}.schema.json") or ref.endswith(f"{name}.schema.json"):
+            if ref == f"{name}.schema.json" or ref.endswith(f"/{name}.schema.json"):
                 return name
     if "sessions" in data:
         return "plan"

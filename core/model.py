@@ -31,14 +31,14 @@ class Amount:
     is_range: bool = False
 
     @classmethod
-    def from_json(cls, value: int | dict | None) -> Amount | None:
+    def from_json(cls, value: int | dict[str, int] | None) -> Amount | None:
         if value is None:
             return None
         if isinstance(value, dict):
             return cls(value["min"], value["max"], True)
         return cls(value, value, False)
 
-    def to_json(self) -> int | dict:
+    def to_json(self) -> int | dict[str, int]:
         return {"min": self.low, "max": self.high} if self.is_range else self.low
 
     def __str__(self) -> str:
@@ -57,7 +57,7 @@ class FitMapping:
     exercise_name: str
     title: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none({"category": self.category, "exercise_name": self.exercise_name, "title": self.title})
 
 
@@ -74,7 +74,7 @@ class Exercise:
     alternatives: tuple[str, ...] | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> Exercise:
+    def from_dict(cls, d: dict[str, Any]) -> Exercise:
         alternatives = d.get("alternatives")
         return cls(
             id=d["id"],
@@ -88,7 +88,7 @@ class Exercise:
             alternatives=None if alternatives is None else tuple(alternatives),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none(
             {
                 "id": self.id,
@@ -109,7 +109,7 @@ class Load:
     kg: float | None = None
     note: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none({"kg": self.kg, "note": self.note})
 
     def __str__(self) -> str:
@@ -128,7 +128,7 @@ class Swap:
     replaces: str
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"replaces": self.replaces, "reason": self.reason}
 
 
@@ -149,7 +149,7 @@ class Block:
     swap: Swap | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> Block:
+    def from_dict(cls, d: dict[str, Any]) -> Block:
         load = d.get("load")
         swap = d.get("swap")
         return cls(
@@ -166,7 +166,7 @@ class Block:
             swap=None if swap is None else Swap(**swap),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none(
             {
                 "exercise": self.exercise,
@@ -219,7 +219,7 @@ class Session:
     run: str | None = None  # the athlete's run that day
 
     @classmethod
-    def from_dict(cls, d: dict) -> Session:
+    def from_dict(cls, d: dict[str, Any]) -> Session:
         return cls(
             id=d["id"],
             date=dt.date.fromisoformat(d["date"]),
@@ -234,7 +234,7 @@ class Session:
             run=d.get("run"),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none(
             {
                 "id": self.id,
@@ -271,11 +271,11 @@ class Athlete:
     runs: dict[str, str] | None = field(default=None, hash=False)  # weekday -> run kind; a day not named is rest
 
     @classmethod
-    def from_dict(cls, d: dict) -> Athlete:
+    def from_dict(cls, d: dict[str, Any]) -> Athlete:
         runs = d.get("runs")
         return cls(d["id"], d["name"], d["time_zone"], None if runs is None else dict(runs))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none({"id": self.id, "name": self.name, "time_zone": self.time_zone, "runs": None if self.runs is None else dict(self.runs)})
 
     def run_on(self, day: dt.date) -> str | None:
@@ -295,10 +295,10 @@ class Week:
     note: str | None = None
 
     @classmethod
-    def from_dict(cls, d: dict) -> Week:
+    def from_dict(cls, d: dict[str, Any]) -> Week:
         return cls(d["week"], dt.date.fromisoformat(d["starts"]), d.get("deload", False), d.get("note"))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none({"week": self.week, "starts": self.starts.isoformat(), "deload": self.deload, "note": self.note})
 
 
@@ -321,7 +321,7 @@ class Plan:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
 
     @classmethod
-    def from_dict(cls, d: dict) -> Plan:
+    def from_dict(cls, d: dict[str, Any]) -> Plan:
         return cls(
             schema_ref=d.get("$schema"),
             schema_version=d["schema_version"],
@@ -336,7 +336,7 @@ class Plan:
             weeks=None if "weeks" not in d else tuple(Week.from_dict(w) for w in d["weeks"]),
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return _drop_none(
             {
                 "$schema": self.schema_ref,

@@ -5,58 +5,48 @@ Exporters run in full before anything is written, so a failing exporter leaves n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import ExportError, InputError
 from .model import Plan
-from .plugins import Artifact, Registered, discover, registered_names, resolve_options
+from .options import resolve_options, split_formats
+from .plugins import Artifact, Plugins, Registered
 from .writer import UnsafePath, check_path
 
-
-def split_formats(values: tuple[str, ...] | list[str]) -> list[str]:
-    """``("ics,fit", "csv")`` -> ``["ics", "fit", "csv"]``, keeping the first of repeats."""
-    names: list[str] = []
-    for value in values:
-        for name in value.split(","):
-            name = name.strip()
-            if name and name not in names:
-                names.append(name)
-    return names
+__all__ = ["Prepared", "export_plan", "prepare", "run_exporters", "split_formats"]
 
 
-def _refuse_unknown(formats: list[str], known: list[str]) -> None:
-    unknown = [f for f in formats if f not in known]
+@dataclass(frozen=True)
+class Prepared:
+    """An exporter with its options checked, ready to run on any number of plans."""
+
+    registered: Registered
+    options: dict[str, Any]
+
+
+def prepare(plugins: Plugins, formats: list[str], raw_options: dict[str, dict[str, Any]] | None = None) -> list[Prepared]:
+    """The exporters for ``formats``: an unknown name or a bad option is bad input, a broken plugin a failure."""
+    if not formats:
+        raise InputError.at("", "no format given; name one or more, such as --to ics,fit", "--to")
+    unknown = [f for f in formats if f not in plugins.exporters and f not in plugins.broken]
     if unknown:
-        raise InputError.at("", f"unknown format {', '.join(map(repr, unknown))}; available: {', '.join(known) or 'none'}", "--to")
-
-
-def load_formats(formats: list[str]) -> dict[str, Registered]:
-    """Load the exporters for ``formats``: an unknown name is bad input, a broken plugin a failure."""
-    registry, broken = discover(formats)
-    _refuse_unknown([f for f in formats if f not in broken], registered_names())
+        raise InputError.at("", f"unknown format {', '.join(map(repr, unknown))}; available: {', '.join(sorted(plugins.exporters)) or 'none'}", "--to")
     for name in formats:
-        if name in broken:
-            raise ExportError(broken[name])
-    return registry
-
-
-def prepare(formats: list[str], raw_options: dict[str, dict[str, Any]] | None = None, registry: dict[str, Registered] | None = None) -> list[tuple[Registered, dict[str, Any]]]:
-    """The exporters for ``formats`` with their options checked, ready to run on any number of plans."""
-    if registry is None:
-        registry = load_formats(formats)
-    else:
-        _refuse_unknown(formats, sorted(registry))
+        if name not in plugins.exporters:
+            raise ExportError(plugins.broken[name])
     raw_options = raw_options or {}
-    return [(registry[f], resolve_options(registry[f], raw_options.get(f, {}))) for f in formats]
+    return [Prepared(plugins.exporters[f], resolve_options(plugins.exporters[f], raw_options.get(f, {}))) for f in formats]
 
 
-def run_exporters(plan: Plan, prepared: list[tuple[Registered, dict[str, Any]]]) -> list[Artifact]:
+def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
     """Run each exporter on ``plan``; every artifact is checked before any is returned."""
     artifacts: list[Artifact] = []
-    for reg, options in prepared:
+    for step in prepared:
+        reg = step.registered
         name = reg.exporter.name
         try:
-            produced = list(reg.exporter.export(plan, options))
+            produced = list(reg.exporter.export(plan, step.options))
         except InputError:
             raise
         except Exception as e:
@@ -72,6 +62,8 @@ def run_exporters(plan: Plan, prepared: list[tuple[Registered, dict[str, Any]]])
     return artifacts
 
 
-def export_plan(plan: Plan, formats: list[str], options: dict[str, dict[str, Any]] | None = None, registry: dict[str, Registered] | None = None) -> list[Artifact]:
-    """Export ``plan`` in each of ``formats``; ``options`` maps an exporter name to its options."""
-    return run_exporters(plan, prepare(formats, options, registry))
+def export_plan(plan: Plan, formats: list[str], options: dict[str, dict[str, Any]] | None = None, plugins: Plugins | None = None) -> list[Artifact]:
+    """Export ``plan`` in each of ``formats``; ``options`` maps an exporter name to its options.
+
+    ``plugins`` defaults to what is installed."""
+    return run_exporters(plan, prepare(plugins or Plugins.discover(), formats, options))

@@ -1,28 +1,40 @@
-"""The exporter plugin contract and its discovery through entry points.
+"""Plugins: exporters, the CLI commands and delivery targets they bring, found through entry points.
 
 An exporter is any object with ``name``, ``description``, ``extensions``, ``options_schema``
 and ``export(plan, options) -> list[Artifact]``, registered in the entry-point group
-``planport.exporters``. planport's own exporters register the same way, so this module
-never imports them.
+``planport.exporters``. The same object may implement pluggy hooks (marked with
+``planport.hookimpl``) to add CLI commands (``planport_commands``) and delivery targets
+(``planport_delivery_targets``); a module registered in ``planport.plugins`` may implement
+the hooks without being an exporter. planport's own exporters register exactly like a third
+party's, so this module never imports them.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from planport import schemas
+import pluggy
 
-from .errors import InputError
-from .gate import schema_problems
+from .errors import PluginError
 from .model import Plan
 
-ENTRY_POINT_GROUP = "planport.exporters"
+if TYPE_CHECKING:
+    import click
+
+EXPORTER_GROUP = "planport.exporters"
+PLUGIN_GROUP = "planport.plugins"
+#: The distribution whose exporters are built in; a plugin may not take their names.
+BUILTIN_DISTRIBUTION = "planport"
 OPTIONS_SCHEMA_ID = "https://planport.example/schemas/exporter-options.schema.json"
 COMMON_SCHEMA_ID = "https://planport.example/schemas/common.schema.json"
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+hookspec = pluggy.HookspecMarker("planport")
+hookimpl = pluggy.HookimplMarker("planport")
 
 
 @dataclass(frozen=True)
@@ -36,12 +48,57 @@ class Artifact:
 
 @runtime_checkable
 class Exporter(Protocol):
+    """What an exporter plugin provides; ``export`` must not touch the file system, the clock or the network."""
+
     name: str
     description: str
     extensions: tuple[str, ...]
-    options_schema: dict
+    options_schema: dict[str, Any]
 
     def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]: ...
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What a delivery target did with one artifact."""
+
+    path: str  # the artifact's path
+    action: str  # such as "copied", "skipped", "created", "updated", "deleted"
+    location: str  # where it went, in the target's own terms
+
+
+@dataclass
+class DeliveryReport:
+    """A delivery's outcome: one entry per artifact (or remote item) and a one-line summary."""
+
+    delivered: list[Delivered] = field(default_factory=list)
+    summary: str = ""
+
+
+@runtime_checkable
+class DeliveryTarget(Protocol):
+    """Somewhere artifacts can be put once they are made: a watch, a calendar server, a feed folder.
+
+    ``deliver`` raises ``InputError`` for what the user must fix (exit 2) and does nothing
+    at all when ``dry_run`` is true except report what it would do."""
+
+    name: str
+    description: str
+    formats: tuple[str, ...]  # the exporters whose artifacts it takes
+
+    def deliver(self, artifacts: Sequence[Artifact], destination: str, *, dry_run: bool = False, options: dict[str, Any] | None = None) -> DeliveryReport: ...
+
+
+class HookSpecs:
+    """The hooks a plugin may implement (datasette's ``register_commands`` is the model)."""
+
+    @hookspec
+    def planport_commands(self) -> list[click.Command]:  # type: ignore[empty-body]
+        """CLI commands to add to ``planport``, such as the FIT exporter's ``inspect`` and ``sync``."""
+
+    @hookspec
+    def planport_delivery_targets(self) -> list[DeliveryTarget]:  # type: ignore[empty-body]
+        """Delivery targets this plugin offers."""
 
 
 @dataclass(frozen=True)
@@ -50,113 +107,140 @@ class Registered:
 
     exporter: Exporter
     origin: str
+    builtin: bool = False
 
 
-def _origin(ep: EntryPoint) -> str:
+def _origin(ep: EntryPoint) -> tuple[str, bool]:
     dist = getattr(ep, "dist", None)
-    return f"{dist.name} {dist.version}" if dist else ep.value
+    if dist is None:
+        return ep.value, False
+    return f"{dist.name} {dist.version}", dist.name == BUILTIN_DISTRIBUTION
 
 
-def discover(names: list[str] | None = None, group: str = ENTRY_POINT_GROUP) -> tuple[dict[str, Registered], dict[str, str]]:
-    """Load the exporters registered in ``group`` (only ``names``, when given).
+def contract_problems(obj: object, registered_as: str | None = None) -> list[str]:
+    """What ``obj`` lacks to be an exporter, in words; empty when it keeps the contract.
 
-    Returns the loaded ones by name, and for each that failed to load, why; a broken
-    plugin never stops the others."""
-    found: dict[str, Registered] = {}
-    broken: dict[str, str] = {}
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
-        if names is not None and ep.name not in names:
-            continue
-        if ep.name in found:
-            broken[ep.name] = f"exporter plugin {ep.name!r} from {_origin(ep)} is registered twice; kept the one from {found[ep.name].origin}"
-            continue
+    Cheap on purpose (no JSON Schema library): it runs for every plugin at start-up. The
+    options schema itself is checked against the JSON Schema meta-schema on first use."""
+    problems = []
+    name = getattr(obj, "name", None)
+    if not isinstance(name, str) or not _NAME.match(name):
+        problems.append("a name (lower-case letters, digits, '-' or '_')")
+    elif registered_as is not None and name != registered_as:
+        problems.append(f"its name {name!r} to match the entry point name {registered_as!r}")
+    if not isinstance(getattr(obj, "description", None), str) or not obj.description.strip():  # type: ignore[attr-defined]
+        problems.append("a description")
+    extensions = getattr(obj, "extensions", None)
+    if not isinstance(extensions, (tuple, list)) or not all(isinstance(e, str) and e.startswith(".") for e in extensions):
+        problems.append("extensions (a tuple such as ('.ics',))")
+    schema = getattr(obj, "options_schema", None)
+    if not isinstance(schema, dict) or schema.get("type") != "object" or schema.get("additionalProperties") is not False or not isinstance(schema.get("properties", {}), dict):
+        problems.append("an options_schema (a JSON Schema object with additionalProperties false)")
+    if not callable(getattr(obj, "export", None)):
+        problems.append("an export(plan, options) method")
+    return problems
+
+
+class Plugins:
+    """The exporters, commands and delivery targets of this run.
+
+    ``Plugins.discover()`` loads what is installed; tests and library users may build one
+    by hand with ``add_exporter`` and ``add_plugin``, so nothing here is global."""
+
+    def __init__(self) -> None:
+        self.exporters: dict[str, Registered] = {}
+        #: Exporter names whose plugin could not be used, and why (shown when the name is asked for).
+        self.broken: dict[str, str] = {}
+        #: Problems that concern no particular exporter name (shown by ``planport exporters``).
+        self.warnings: list[str] = []
+        self._hooks = pluggy.PluginManager("planport")
+        self._hooks.add_hookspecs(HookSpecs)
+
+    # --- registration ----------------------------------------------------------------
+
+    @classmethod
+    def discover(cls) -> Plugins:
+        """Every installed exporter and hook plugin; a broken one is recorded, never fatal."""
+        plugins = cls()
+        eps = sorted(entry_points(group=EXPORTER_GROUP), key=lambda e: (not _origin(e)[1], e.name, e.value))
+        for ep in eps:  # built-ins first, so a clash is decided in their favour
+            origin, builtin = _origin(ep)
+            try:
+                obj = ep.load()
+                exporter = obj() if isinstance(obj, type) else obj
+            except Exception as e:  # a third party's import error must not take the others down
+                plugins._mark_broken(ep.name, f"exporter plugin {ep.name!r} ({ep.value}, from {origin}) failed to load: {type(e).__name__}: {e}")
+                continue
+            plugins._add(exporter, origin, builtin, ep.name)
+        for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+            origin, _ = _origin(ep)
+            try:
+                plugins.add_plugin(ep.load(), f"{ep.name} ({origin})")
+            except Exception as e:
+                plugins.warnings.append(f"plugin {ep.name!r} ({ep.value}, from {origin}) failed to load: {type(e).__name__}: {e}")
+        return plugins
+
+    def add_exporter(self, exporter: object, origin: str = "in-process", *, builtin: bool = False) -> None:
+        """Register ``exporter`` and its hooks; PluginError naming it when it cannot be used."""
+        name = getattr(exporter, "name", None)
+        refused = self._add(exporter, origin, builtin, name if isinstance(name, str) else None)
+        if refused:
+            raise PluginError(refused)
+
+    def add_plugin(self, plugin: object, name: str | None = None) -> None:
+        """Register a plugin that implements hooks only."""
+        self._hooks.register(plugin, name=name)
+
+    def _mark_broken(self, name: str, reason: str) -> None:
+        self.broken.setdefault(name, reason)
+
+    def _add(self, exporter: object, origin: str, builtin: bool, registered_as: str | None) -> str | None:
+        """Register ``exporter``; the reason when it is not (also recorded for the user)."""
+        label = str(registered_as or getattr(exporter, "name", None) or type(exporter).__name__)
+        problems = contract_problems(exporter, registered_as)
+        if problems:
+            reason = f"exporter plugin {label!r} from {origin} is unusable: it needs {', '.join(problems)}"
+            self._mark_broken(label, reason)
+            return reason
+        name: str = exporter.name  # type: ignore[attr-defined]
+        if name in self.exporters:
+            kept = self.exporters[name]
+            what = "the built-in exporter" if kept.builtin else "the exporter"
+            reason = f"exporter plugin {name!r} from {origin} is ignored: {what} of that name comes from {kept.origin}"
+            self.warnings.append(reason)
+            return reason
         try:
-            obj = ep.load()
-            exporter = obj() if isinstance(obj, type) else obj
-        except Exception as e:  # a third party's import error must not take the others down
-            broken[ep.name] = f"exporter plugin {ep.name!r} ({ep.value}) failed to load: {type(e).__name__}: {e}"
-            continue
-        missing = [a for a in ("name", "description", "extensions", "options_schema", "export") if not hasattr(exporter, a)]
-        if missing:
-            broken[ep.name] = f"exporter plugin {ep.name!r} ({ep.value}) is missing {', '.join(missing)}"
-            continue
-        found[ep.name] = Registered(exporter, _origin(ep))
-    return found, broken
+            self._hooks.register(exporter, name=f"exporter:{name}")
+        except (ValueError, pluggy.PluginValidationError) as e:  # a hook implementation pluggy cannot use
+            reason = f"exporter plugin {name!r} from {origin} has a bad hook: {e}"
+            self._mark_broken(name, reason)
+            return reason
+        self.exporters[name] = Registered(exporter, origin, builtin)  # type: ignore[arg-type]
+        return None
 
+    # --- lookup ----------------------------------------------------------------------
 
-def registered_names(group: str = ENTRY_POINT_GROUP) -> list[str]:
-    """Every registered exporter name, without loading any."""
-    return sorted({ep.name for ep in entry_points(group=group)})
+    def names(self) -> list[str]:
+        return sorted(set(self.exporters) | set(self.broken))
 
+    def commands(self) -> list[click.Command]:
+        """The CLI commands every plugin adds, in registration order (a name already taken is ignored by the CLI)."""
+        found: list[click.Command] = []
+        for batch in reversed(self._hooks.hook.planport_commands()):  # pluggy calls the last registered first
+            found.extend(batch or [])
+        return found
 
-# --- options -------------------------------------------------------------------------
+    def delivery_targets(self) -> dict[str, DeliveryTarget]:
+        targets: dict[str, DeliveryTarget] = {}
+        for batch in reversed(self._hooks.hook.planport_delivery_targets()):
+            for target in batch or []:
+                targets.setdefault(target.name, target)
+        return targets
 
-_KEY = re.compile(r"^(?:(?P<exporter>[a-z][a-z0-9_-]*)\.)?(?P<key>[a-z][a-z0-9_]*)$")
+    def __getstate__(self) -> dict[str, Any]:
+        # Worker processes started with "spawn" get a fresh discovery; hook objects do not pickle.
+        return {}
 
-
-def split_options(pairs: list[str], formats: list[str]) -> dict[str, dict[str, str]]:
-    """``["ics.alarm_minutes=30"]`` -> ``{"ics": {"alarm_minutes": "30"}}``.
-
-    The exporter prefix may be left out when exactly one format is exported."""
-    result: dict[str, dict[str, str]] = {name: {} for name in formats}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        match = _KEY.match(key.strip())
-        where = f"-o {pair}"
-        if not sep or not match:
-            raise InputError.at("", "expected EXPORTER.KEY=VALUE, such as ics.alarm_minutes=30", where)
-        name = match["exporter"]
-        if name is None:
-            if len(formats) != 1:
-                raise InputError.at("", f"say which exporter the option is for, such as {formats[0] if formats else 'ics'}.{match['key']}", where)
-            name = formats[0]
-        if name not in result:
-            raise InputError.at("", f"option for {name!r}, which is not among the formats exported ({', '.join(formats)})", where)
-        result[name][match["key"]] = value
-    return result
-
-
-def _coerce(value: str, prop: dict) -> Any:
-    types = prop.get("type", "string")
-    types = [types] if isinstance(types, str) else types
-    if "boolean" in types and value.lower() in ("true", "false", "yes", "no", "1", "0", "on", "off"):
-        return value.lower() in ("true", "yes", "1", "on")
-    if "integer" in types:
-        try:
-            return int(value)
-        except ValueError:
-            pass
-    if "number" in types:
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    return value
-
-
-def resolve_options(registered: Registered, raw: dict[str, Any]) -> dict[str, Any]:
-    """Coerce ``-o`` strings by the exporter's schema, validate, and fill in its defaults."""
-    exporter = registered.exporter
-    schema = copy.deepcopy(exporter.options_schema)
-    props = schema.get("properties", {})
-    values = {k: _coerce(v, _resolve_ref(props.get(k, {}))) if isinstance(v, str) else v for k, v in raw.items()}
-    problems = schema_problems(values, "exporter-options", f"{exporter.name} options", schema=schema)
-    # Every options schema must also fit the shared shape (flat, named scalar settings).
-    problems += schema_problems(values, "exporter-options", f"{exporter.name} options")
-    if problems:
-        raise InputError(problems)
-    defaults = {k: p["default"] for k, p in props.items() if "default" in p}
-    return {**defaults, **values}
-
-
-def _resolve_ref(prop: dict) -> dict:
-    """Type information for a property that is a $ref into the shared definitions."""
-    ref = prop.get("$ref")
-    if not ref or "#/$defs/" not in ref:
-        return prop
-    doc, _, name = ref.partition("#/$defs/")
-    target = doc.rsplit("/", 1)[-1].removesuffix(".schema.json")
-    if target not in schemas.names():
-        return prop
-    return {**_resolve_ref(schemas.schema(target)["$defs"].get(name, {})), **{k: v for k, v in prop.items() if k != "$ref"}}
-
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        fresh = Plugins.discover()
+        self.__dict__.update(fresh.__dict__)

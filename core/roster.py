@@ -17,9 +17,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from . import gate
 from .errors import InputError, Problem
@@ -34,7 +35,7 @@ class Entry:
     """One roster entry: its row number, the athlete profile or what is wrong with it, and a hash of the input."""
 
     row: int
-    athlete: dict | None
+    athlete: dict[str, Any] | None
     problems: list[tuple[str, str]]  # (column, reason)
     digest: str
 
@@ -64,9 +65,9 @@ def _pairs(text: str, column: str) -> dict[str, str]:
     return result
 
 
-def profile_from_row(row: dict[str, str]) -> dict:
+def profile_from_row(row: dict[str, str]) -> dict[str, Any]:
     """An athlete profile from one CSV row, the compact forms expanded."""
-    athlete: dict = {"schema_version": 1}
+    athlete: dict[str, Any] = {"schema_version": 1}
     for column in (*REQUIRED, *OPTIONAL):
         text = (row.get(column) or "").strip()
         if not text:
@@ -93,11 +94,11 @@ def profile_from_row(row: dict[str, str]) -> dict:
     return athlete
 
 
-def _digest(value) -> str:
+def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _check(athlete: dict, row: int, raw_digest: str, check: bool = True) -> Entry:
+def _check(athlete: dict[str, Any], row: int, raw_digest: str, check: bool = True) -> Entry:
     if not check:
         return Entry(row, athlete, [], raw_digest)
     try:
@@ -117,7 +118,7 @@ def where(row: int, column: str) -> str:
     return f"row {row}" + (f", column {column}" if column else "")
 
 
-def read_entries(path: str, check: bool = True, data=None) -> Iterator[Entry]:
+def read_entries(path: str, check: bool = True, data: Any = None) -> Iterator[Entry]:
     """The roster's entries, read lazily for CSV; ``check=False`` skips the athlete schema (a quick scan).
 
     ``data`` is a YAML or JSON roster already parsed from ``path``."""
@@ -166,7 +167,7 @@ def _csv_entries(path: str, source: str, check: bool = True) -> Iterator[Entry]:
             raise InputError.at("", f"row {reader.line_num}: unreadable CSV: {e}", source) from None
 
 
-def scan(path: str, data=None) -> tuple[int, set[str]]:
+def scan(path: str, data: Any = None) -> tuple[int, set[str]]:
     """One quick pass: how many entries, and the ids that appear on more than one."""
     seen: set[str] = set()
     twice: set[str] = set()
@@ -178,7 +179,7 @@ def scan(path: str, data=None) -> tuple[int, set[str]]:
     return count, twice
 
 
-def check_roster(path: str, data=None) -> int:
+def check_roster(path: str, data: Any = None) -> int:
     """``planport validate`` for a roster: every row problem, or the number of athletes."""
     source = gate.display_name(path)
     _, twice = scan(path, data)

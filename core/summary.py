@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.console import Console
 from rich.table import Table
 
-from .model import Plan
+from .model import Plan, Session
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Short codes so a week fits a terminal line.
-CODES = {("strength", "heavy"): "S+", ("strength", "light"): "S", "activation": "act", "add-on": "add", "mobility": "mob"}
+CODES: dict[object, str] = {("strength", "heavy"): "S+", ("strength", "light"): "S", "activation": "act", "add-on": "add", "mobility": "mob"}
 LEGEND = "S strength, S+ heavy strength, act activation before the run, add post-run add-on, mob mobility; start time and minutes"
 
 
-def code(session) -> str:
+def code(session: Session) -> str:
     return CODES.get((session.kind, session.load)) or CODES.get(session.kind) or session.kind
 
 
-def strength_volume(plan: Plan, sessions) -> int:
+def strength_volume(plan: Plan, sessions: Iterable[Session]) -> int:
     """Work units in strength exercises: sets x reps (or steps, or hold seconds) x sides."""
     total = 0
     for session in sessions:
@@ -35,7 +37,7 @@ def summary_table(plan: Plan, console: Console | None = None) -> None:
         table.add_column(day)
     table.add_column("Strength", justify="right")
     table.add_column("Volume", justify="right")
-    weeks: dict[int, list] = {}
+    weeks: dict[int, list[Session]] = {}
     for session in plan.ordered_sessions:
         weeks.setdefault(plan.week_of(session), []).append(session)
     for week, sessions in sorted(weeks.items()):

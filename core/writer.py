@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from types import TracebackType
+from typing import IO
 
 from .errors import ExportError
 from .plugins import Artifact
@@ -120,7 +122,7 @@ class Writer:
     system is flushed once, all are renamed, and it is flushed once more. Same guarantee as
     an fsync per file (no rename before its data is on disk), at a fraction of the cost."""
 
-    def __init__(self, root: str | os.PathLike, report: Callable[[str], None] | None = None, grouped: bool = False):
+    def __init__(self, root: str | os.PathLike[str], report: Callable[[str], None] | None = None, grouped: bool = False):
         self.root = Path(root)
         self.report = report
         self.grouped = grouped
@@ -176,3 +178,96 @@ class Writer:
 
 def _size(n: int) -> str:
     return f"{n} bytes" if n < 1024 else f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
+
+
+class AtomicFile:
+    """A text file streamed to a temporary file and renamed into place on ``commit``.
+
+    For records too big to build in memory (a batch's manifest, errors.csv): readers see
+    the previous file or the whole new one. ``discard`` (or an error inside a ``with``
+    block) removes the temporary file and leaves the target as it was.
+
+        with AtomicFile(out / "manifest.json") as f:
+            f.write(...)
+    """
+
+    def __init__(self, target: Path, newline: str | None = None):
+        self.target = Path(target)
+        self.newline = newline
+        self._tmp: str | None = None
+        self._file: IO[str] | None = None
+
+    def open(self) -> IO[str]:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(dir=self.target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+        try:
+            os.fchmod(fd, _MODE)
+            self._file = os.fdopen(fd, "w", encoding="utf-8", newline=self.newline)
+        except BaseException:
+            os.close(fd)
+            _unlink(self._tmp)
+            raise
+        return self._file
+
+    def commit(self) -> None:
+        assert self._file is not None and self._tmp is not None
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._tmp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+        _fsync_dir(self.target.parent)
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        if self._tmp is not None:
+            _unlink(self._tmp)
+
+    def __enter__(self) -> IO[str]:
+        return self.open()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+class Journal:
+    """An append-only file of JSON lines, flushed line by line: what a resumed run trusts.
+
+    A run killed mid-line leaves at most one partial last line, which readers skip."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] | None = open(self.path, "w", encoding="utf-8")
+
+    def append(self, line: str) -> None:
+        assert self._file is not None and "\n" not in line
+        self._file.write(line + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def rename(self, target: Path) -> None:
+        """Close and move to ``target`` (atomic), so the journal's name says which run wrote it."""
+        self.close()
+        os.replace(self.path, target)
+        self.path = Path(target)
+
+
+def sweep_temp_files(root: Path) -> None:
+    """Remove temporary files a killed run left under ``root`` (never visible as results)."""
+    if not root.is_dir():
+        return
+    for stray in root.rglob(f"{TEMP_PREFIX}*"):
+        if stray.is_file() and not stray.is_symlink():
+            _unlink(str(stray))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -14,7 +15,7 @@ DOCUMENTS = ("plan", "athlete", "exercise-library", "template", "roster", "expor
 
 
 @cache
-def _all() -> dict[str, dict]:
+def _all() -> dict[str, dict[str, Any]]:
     found = {}
     for entry in files(__name__).iterdir():
         if entry.name.endswith(".schema.json"):
@@ -27,7 +28,7 @@ def names() -> list[str]:
     return sorted(_all())
 
 
-def schema(name: str) -> dict:
+def schema(name: str) -> dict[str, Any]:
     """The schema called ``name`` (``plan``, ``athlete``, ...); KeyError when there is none."""
     return _all()[name]
 
@@ -39,7 +40,7 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-def bundled(name: str) -> dict:
+def bundled(name: str) -> dict[str, Any]:
     """Schema ``name`` with every definition it uses from the other schemas copied in.
 
     Editors resolve a schema file on its own; a relative ``$ref`` to a sibling file would be
@@ -49,7 +50,7 @@ def bundled(name: str) -> dict:
     root = copy.deepcopy(schema(name))
     defs = root.setdefault("$defs", {})
 
-    def rewrite(node, home: str):
+    def rewrite(node: Any, home: str) -> Any:
         if isinstance(node, list):
             return [rewrite(item, home) for item in node]
         if not isinstance(node, dict):
@@ -73,4 +74,4 @@ def bundled(name: str) -> dict:
     bundled_root = rewrite({k: v for k, v in root.items() if k != "$defs"}, name)
     own = {k: rewrite(v, name) for k, v in list(defs.items())}
     bundled_root["$defs"] = {**own, **{k: v for k, v in defs.items() if k not in own}}
-    return bundled_root
+    return dict(bundled_root)

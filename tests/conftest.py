@@ -1,4 +1,9 @@
-"""Shared fixtures: the real CLI in a subprocess, sample documents, a scratch plan."""
+"""Shared fixtures: the real CLI run in-process, sample documents, a scratch plan.
+
+``run_cli`` drives the same ``planport.core.cli.run`` the console script calls, with
+standard input, output and error captured by click's test runner: the real commands,
+without a process start each. ``run_script`` starts the installed console script, for
+the few tests about a process (signals, exit statuses, entry points found on disk)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from planport import Plugins
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -27,10 +35,33 @@ class Run:
     stdout_bytes: bytes
 
 
-def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: str | Path | None = None) -> Run:
-    """Run the installed ``planport`` console script, as a user would."""
-    full_env = {**os.environ, **(env or {})}
-    proc = subprocess.run([PLANPORT, *map(str, args)], input=stdin, capture_output=True, env=full_env, cwd=cwd, timeout=120)
+_INSTALLED: Plugins | None = None
+
+
+def installed_plugins() -> Plugins:
+    """What is installed, discovered once per test session (discovery reads every distribution)."""
+    global _INSTALLED
+    if _INSTALLED is None:
+        _INSTALLED = Plugins.discover()
+    return _INSTALLED
+
+
+def run_cli(*args: object, stdin: bytes | None = None, env: dict[str, str] | None = None, plugins: Plugins | None = None) -> Run:
+    """``planport ARGS`` in this process, as a user would type it; exit status and captured streams."""
+    from planport.core.cli import run
+
+    runner = CliRunner()
+    with runner.isolation(input=stdin, env=env) as (out, err, _):
+        code = run([str(a) for a in args], plugins or installed_plugins())
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return Run(int(code), stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), stdout)
+
+
+def run_script(*args: object, stdin: bytes | None = None, env: dict[str, str] | None = None) -> Run:
+    """The installed ``planport`` console script in a new process."""
+    proc = subprocess.run([PLANPORT, *map(str, args)], input=stdin, capture_output=True, env={**os.environ, **(env or {})}, timeout=120)
     return Run(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"), proc.stdout)
 
 
@@ -52,9 +83,9 @@ def plan_data(sample_plan_data) -> dict:
 
 @pytest.fixture
 def sample_plan(sample_plan_data):
-    from planport.core.gate import plan_from_data
+    from planport import plan_from_dict
 
-    return plan_from_data(copy.deepcopy(sample_plan_data))
+    return plan_from_dict(copy.deepcopy(sample_plan_data))
 
 
 def write_json(path: Path, data) -> Path:
@@ -74,7 +105,6 @@ def plan_with_sessions(plan_data: dict, zone: str, slots: list[tuple[str, str]],
 
 
 def export_artifacts(plan_data: dict, fmt: str, options: dict | None = None):
-    from planport.core.gate import plan_from_data
-    from planport.core.pipeline import export_plan
+    import planport
 
-    return export_plan(plan_from_data(copy.deepcopy(plan_data)), [fmt], {fmt: options or {}})
+    return planport.export(planport.plan_from_dict(copy.deepcopy(plan_data)), [fmt], {fmt: options or {}}, installed_plugins())

@@ -3,8 +3,6 @@ Pointer, exit status 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from conftest import run_cli, write_json

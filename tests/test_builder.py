@@ -13,10 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SAMPLES, run_cli
 from planport.core.builder import build_checked, load_template
 from planport.core.errors import InputError
 from planport.core.gate import check_document
+
+from conftest import ROOT, SAMPLES, run_cli
 
 TEMPLATE_PATH = SAMPLES / "templates" / "hip-strength-runners.yaml"
 TEMPLATE = load_template(TEMPLATE_PATH)
@@ -139,7 +140,7 @@ def test_sample_athletes_keep_every_rule(name):
 @pytest.mark.parametrize("name", ATHLETES)
 def test_golden_plans(name, tmp_path):
     """The built sample plans, byte for byte; PLANPORT_UPDATE_GOLDEN=1 rewrites them after a deliberate change."""
-    result = run_cli("build", SAMPLES / "athletes" / f"{name}.yaml", "-o", tmp_path / "plan.json", "-q")
+    result = run_cli("build", SAMPLES / "athletes" / f"{name}.yaml", "--plan-file", tmp_path / "plan.json", "-q")
     assert result.code == 0, result.err
     built = (tmp_path / "plan.json").read_bytes()
     golden = GOLDEN / f"{name}.json"
@@ -181,7 +182,7 @@ def test_equipment_swaps_are_named_in_the_notes():
 def test_same_inputs_same_bytes_and_ids(tmp_path):
     paths = [tmp_path / "a.json", tmp_path / "b.json"]
     for path in paths:
-        assert run_cli("build", SAMPLES / "athletes" / "marathoner.yaml", "-o", path, "-q").code == 0
+        assert run_cli("build", SAMPLES / "athletes" / "marathoner.yaml", "--plan-file", path, "-q").code == 0
     assert paths[0].read_bytes() == paths[1].read_bytes()
     plan = json.loads(paths[0].read_text())
     assert all(s["id"] == f"{s['date']}-{s['id'][11:]}" for s in plan["sessions"])
@@ -283,7 +284,7 @@ def test_random_profiles_keep_the_rules(profile):
 
 def test_created_and_revision_options(tmp_path):
     out = tmp_path / "plan.json"
-    result = run_cli("build", SAMPLES / "athletes" / "home-no-gear.yaml", "--created", "2027-03-01T08:30:00Z", "--revision", "4", "-o", out, "-q")
+    result = run_cli("build", SAMPLES / "athletes" / "home-no-gear.yaml", "--created", "2027-03-01T08:30:00Z", "--revision", "4", "--plan-file", out, "-q")
     assert result.code == 0, result.err
     plan = json.loads(out.read_text())
     assert (plan["created"], plan["revision"]) == ("2027-03-01T08:30:00Z", 4)

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LIBRARY, SAMPLE_PLAN, run_cli, write_json
+from planport import Artifact, Plugins
 from planport.core.errors import ExportError
 from planport.core.gate import plan_from_data
 from planport.core.model import Plan
-from planport.core.plugins import Artifact
 from planport.core.writer import TEMP_PREFIX, UnsafePath, Writer
+
+from conftest import LIBRARY, SAMPLE_PLAN, installed_plugins, run_cli, run_script, write_json
 
 
 def test_model_round_trips_exactly(sample_plan_data):
@@ -190,10 +191,17 @@ def test_every_schema_property_is_described():
         walk(document, name)
 
 
-def test_help_shows_an_example():
-    for command in ("validate", "export", "schema", "exporters"):
+def test_every_command_has_help_with_an_example():
+    """Each command's --help shows a worked example (the usage line alone does not count)."""
+    from planport.core.cli import make_cli
+
+    commands = sorted(make_cli(installed_plugins()).commands)
+    assert {"validate", "schema", "exporters", "export", "build", "batch", "inspect", "sync"} <= set(commands)
+    for command in commands:
         result = run_cli(command, "--help")
-        assert result.code == 0 and "planport " + command in result.out
+        assert result.code == 0, result.err
+        body = [line.strip() for line in result.out.splitlines() if not line.startswith("Usage:")]
+        assert any(line.startswith(f"planport {command} ") for line in body), f"{command} --help has no example"
 
 
 def test_unexpected_failure_is_one_line_unless_debug(tmp_path):
@@ -221,7 +229,8 @@ def make_plugin_dist(where: Path, name: str, entry_points: dict[str, str], modul
 
 
 GOOD_PLUGIN = '''
-from planport.core.plugins import Artifact
+import click
+from planport import Artifact, hookimpl
 
 class Count:
     name = "count"
@@ -232,31 +241,64 @@ class Count:
 
     def export(self, plan, options):
         return [Artifact(f"{plan.id}-count.txt", f"{options['label']}: {len(plan.sessions)}\\n".encode(), "text/plain")]
+
+    @hookimpl
+    def planport_commands(self):
+        @click.command()
+        def hello():
+            """Say hello.
+
+            \b
+            planport hello
+            """
+            click.echo("hello from count")
+        return [hello]
 '''
 
 
-def test_third_party_plugin_is_discovered_and_runs(tmp_path):
+def plugins_with(source: str, tmp_path: Path, module: str = "count_plugin"):
+    """The installed plugins plus the exporter defined in ``source``, registered in-process."""
+    import importlib.util
+
+    path = tmp_path / f"{module}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(module, path)
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    plugins = Plugins.discover()
+    plugins.add_exporter(loaded.Count(), "planport-count 1.0")
+    return plugins
+
+
+def test_third_party_plugin_is_found_through_its_entry_point(tmp_path):
+    """The one end-to-end check that an installed distribution's entry points are read."""
     env = make_plugin_dist(tmp_path / "site", "planport-count", {"count": "count_plugin:Count", "broken": "broken_plugin:exporter"},
                            {"count_plugin": GOOD_PLUGIN, "broken_plugin": "raise ImportError('needs numpy 99')\n"})
-    listed = run_cli("exporters", env=env)
-    assert listed.code == 0
+    listed = run_script("exporters", env=env)
+    assert listed.code == 0, listed.err
     row = next(line for line in listed.out.splitlines() if line.startswith("count "))
     assert "planport-count 1.0" in row and ".txt" in row and "Counts sessions." in row
     assert "json " in listed.out, "built-ins still listed"
-    assert "warning: exporter plugin 'broken' (broken_plugin:exporter) failed to load: ImportError: needs numpy 99" in listed.err
+    assert "exporter plugin 'broken' (broken_plugin:exporter, from planport-count 1.0) failed to load: ImportError: needs numpy 99" in listed.err
+    hello = run_script("hello", env=env)
+    assert (hello.code, hello.out) == (0, "hello from count\n"), "a plugin's command joins the CLI"
+    assert "broken" not in hello.err, "a broken plugin is named only where it matters"
 
+
+def test_third_party_plugin_runs_with_options(tmp_path):
+    plugins = plugins_with(GOOD_PLUGIN, tmp_path)
     out = tmp_path / "out"
-    result = run_cli("export", SAMPLE_PLAN, "--to", "count,json", "-o", "count.label=total", "--out", out, env=env)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "count,json", "-o", "count.label=total", "--out", out, plugins=plugins)
     assert result.code == 0, result.err
     assert (out / "hip-2-weeks-count.txt").read_text() == "total: 10\n"
     assert (out / "hip-2-weeks.json").exists()
+    assert run_cli("hello", plugins=plugins).out == "hello from count\n"
 
 
 def test_plugin_that_raises_fails_with_exit_1_and_writes_nothing(tmp_path):
     raising = GOOD_PLUGIN.replace("return [Artifact", "raise RuntimeError('template missing')\n        return [Artifact")
-    env = make_plugin_dist(tmp_path / "site", "planport-count", {"count": "count_plugin:Count"}, {"count_plugin": raising})
     out = tmp_path / "out"
-    result = run_cli("export", SAMPLE_PLAN, "--to", "json,count", "--out", out, env=env)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "json,count", "--out", out, plugins=plugins_with(raising, tmp_path))
     assert result.code == 1
     assert result.err.strip() == "planport: error: exporter 'count' (planport-count 1.0) failed: RuntimeError: template missing"
     assert not out.exists()
@@ -264,30 +306,92 @@ def test_plugin_that_raises_fails_with_exit_1_and_writes_nothing(tmp_path):
 
 def test_plugin_with_an_escaping_path_is_refused(tmp_path):
     evil = GOOD_PLUGIN.replace('f"{plan.id}-count.txt"', '"../../escaped.txt"')
-    env = make_plugin_dist(tmp_path / "site", "planport-count", {"count": "count_plugin:Count"}, {"count_plugin": evil})
     out = tmp_path / "out"
-    result = run_cli("export", SAMPLE_PLAN, "--to", "count", "--out", out, env=env)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "count", "--out", out, plugins=plugins_with(evil, tmp_path))
     assert result.code == 1 and "would leave the output folder" in result.err
     assert not out.exists() and not (tmp_path / "escaped.txt").exists()
 
 
-def test_library_api_without_the_cli(sample_plan):
-    from planport.core.pipeline import export_plan
+class _Half:
+    name = "half"
+    extensions = ("txt",)
+    options_schema = {"type": "object"}
 
-    artifacts = export_plan(sample_plan, ["json"], {"json": {"indent": 0}})
+
+def test_the_exporter_contract_is_checked_at_discovery():
+    from planport import PluginError
+
+    plugins = Plugins()
+    with pytest.raises(PluginError) as caught:
+        plugins.add_exporter(_Half(), "planport-half 2.0")
+    message = str(caught.value)
+    assert message.startswith("exporter plugin 'half' from planport-half 2.0 is unusable: it needs ")
+    for lack in ("a description", "extensions (a tuple such as ('.ics',))", "an options_schema", "an export(plan, options) method"):
+        assert lack in message
+    assert "half" in plugins.broken and "half" not in plugins.exporters
+    result = run_cli("export", SAMPLE_PLAN, "--to", "half", "--out", "-", plugins=plugins)
+    assert result.code == 1 and "is unusable: it needs a description" in result.err
+
+
+def test_a_plugin_cannot_take_a_built_in_name(tmp_path):
+    from planport import PluginError
+
+    impostor = GOOD_PLUGIN.replace('name = "count"', 'name = "ics"')
+    with pytest.raises(PluginError, match="exporter plugin 'ics' from planport-count 1.0 is ignored: the built-in exporter of that name comes from planport "):
+        plugins_with(impostor, tmp_path)
+
+
+def test_a_broken_options_schema_names_the_plugin(tmp_path):
+    broken = GOOD_PLUGIN.replace('{"type": "string", "description": "Prefix.", "default": "sessions"}', '{"type": "text"}')
+    result = run_cli("export", SAMPLE_PLAN, "--to", "count", "--out", tmp_path / "out", plugins=plugins_with(broken, tmp_path))
+    assert result.code == 1 and "exporter 'count' (planport-count 1.0) has a broken options_schema at /properties/label/type" in result.err
+
+
+def test_delivery_to_a_watch_from_export(tmp_path):
+    watch = tmp_path / "watch"
+    (watch / "GARMIN").mkdir(parents=True)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path / "out", "--deliver", f"garmin={watch}", "-q")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (watch / "GARMIN" / "NewFiles").iterdir()) == sorted(p.name for p in (tmp_path / "out" / "fit").iterdir())
+    unknown = run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path / "x", "--deliver", "dropbox=/x")
+    assert unknown.code == 2 and "unknown delivery target 'dropbox'; available: garmin" in unknown.err
+    assert not (tmp_path / "x").exists(), "the target is checked before anything is made"
+
+
+def test_library_api_without_the_cli(tmp_path):
+    import planport
+
+    plan = planport.load_plan(SAMPLE_PLAN)
+    artifacts = planport.export(plan, "json", {"json": {"indent": 0}})
     assert [a.path for a in artifacts] == ["hip-2-weeks.json"]
     assert json.loads(artifacts[0].data)["athlete"]["time_zone"] == "America/New_York"
-    with pytest.raises(ExportError):
-        from planport.core.pipeline import run_exporters
-        from planport.core.plugins import Registered
+    assert planport.write(artifacts, tmp_path) == [tmp_path / "hip-2-weeks.json"]
+    built = planport.build(SAMPLE_PLAN.parent.parent / "athletes" / "new-runner.yaml")
+    assert isinstance(built, planport.Plan) and built.athlete.time_zone == "America/New_York"
+    with pytest.raises(planport.InputError):
+        planport.validate({"schema_version": 1}, "plan")
 
-        class Bad:
-            name, description, extensions, options_schema = "bad", "", (), {}
+    class Bad:
+        name, description, extensions = "bad", "Returns the wrong thing.", (".x",)
+        options_schema = {"type": "object", "additionalProperties": False, "properties": {}}
 
-            def export(self, plan, options):
-                return ["not an artifact"]
+        def export(self, plan, options):
+            return ["not an artifact"]
 
-        run_exporters(sample_plan, [(Registered(Bad(), "test"), {})])
+    plugins = planport.Plugins()
+    plugins.add_exporter(Bad(), "test")
+    with pytest.raises(ExportError, match="returned str, not an Artifact"):
+        planport.export(plan, ["bad"], plugins=plugins)
+
+
+def test_public_api_is_what_the_readme_says():
+    import planport
+
+    assert set(planport.__all__) == set(dir(planport))
+    for name in planport.__all__:
+        assert getattr(planport, name) is not None
+    with pytest.raises(AttributeError):
+        planport.gate  # noqa: B018 - internals are not part of it
 
 
 def test_grouped_writer_writes_the_same_and_cleans_up(tmp_path, monkeypatch):
@@ -313,3 +417,77 @@ def test_grouped_writer_writes_the_same_and_cleans_up(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         Writer(tmp_path / "broken", grouped=True).write(artifacts)
     assert not list((tmp_path / "broken").rglob(f"{TEMP_PREFIX}*")), "no temporary file is left behind"
+
+
+# --- one vocabulary ------------------------------------------------------------------
+
+NEW_RUNNER = SAMPLE_PLAN.parent.parent / "athletes" / "new-runner.yaml"
+
+
+def test_build_dash_o_is_an_exporter_option_as_everywhere(tmp_path, monkeypatch):
+    """planport 0.1 read `build -o X` as an output file: `-o ics.alarm_minutes=5` became a file name."""
+    monkeypatch.chdir(tmp_path)
+    trap = run_cli("build", NEW_RUNNER, "-o", "ics.alarm_minutes=5")
+    assert trap.code == 2 and "-o and --deliver go with --to" in trap.err
+    assert list(tmp_path.iterdir()) == [], "no file named after the option"
+    result = run_cli("build", NEW_RUNNER, "--to", "json,ics", "-o", "ics.alarm_minutes=5", "--out", "out", "-q")
+    assert result.code == 0, result.err
+    assert b"TRIGGER:-PT5M" in (tmp_path / "out" / "new-runner-hip-strength.ics").read_bytes()
+    assert json.loads((tmp_path / "out" / "new-runner-hip-strength.json").read_text())["id"] == "new-runner-hip-strength"
+    saved = run_cli("build", NEW_RUNNER, "--plan-file", "plan.json", "-q")
+    assert saved.code == 0 and (tmp_path / "plan.json").read_bytes() == (tmp_path / "out" / "new-runner-hip-strength.json").read_bytes()
+    assert run_cli("build", NEW_RUNNER).stdout_bytes == (tmp_path / "plan.json").read_bytes(), "nothing asked: the plan on standard output"
+
+
+@pytest.mark.parametrize("command", ["export", "build", "batch"])
+def test_every_exporting_command_takes_the_same_options(command):
+    from planport.core.cli import make_cli
+
+    cli_ = make_cli(installed_plugins())
+    opts = {name for p in cli_.commands[command].params for name in getattr(p, "opts", [])}
+    assert {"--to", "-o", "--option", "--out", "-q", "--quiet"} <= opts
+
+
+def test_empty_format_list_is_refused(tmp_path):
+    result = run_cli("export", SAMPLE_PLAN, "--to", ",", "--out", tmp_path / "out")
+    assert result.code == 2 and "--to: no format given" in result.err and not (tmp_path / "out").exists()
+
+
+def test_json_output_for_scripts(tmp_path, plan_data):
+    plan_data["sessions"][0]["blocks"][0]["reps"] = 0
+    bad = write_json(tmp_path / "bad.json", plan_data)
+    result = run_cli("validate", "--json", SAMPLE_PLAN, bad)
+    assert result.code == 2 and result.err == ""
+    good, broken = json.loads(result.out)
+    assert good == {"file": str(SAMPLE_PLAN), "ok": True, "kind": "plan", "summary": "10 sessions, 14 exercises", "problems": []}
+    assert broken["ok"] is False and broken["problems"] == [{"pointer": "/sessions/0/blocks/0/reps", "message": "0 is less than the minimum of 1"}]
+
+    listed = json.loads(run_cli("exporters", "--json").out)
+    assert {e["name"] for e in listed["exporters"]} >= {"json", "ics", "fit", "csv"}
+    assert all(e["builtin"] for e in listed["exporters"] if e["name"] in ("ics", "fit"))
+    assert [t["name"] for t in listed["delivery_targets"]] == ["garmin"]
+
+    assert run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path, "-q").code == 0
+    fit = tmp_path / "fit" / "2026-12-07-hip-strength-a.fit"
+    (workout,) = json.loads(run_cli("inspect", "--json", "--walk", fit).out)
+    assert workout["name"] == "Hip strength A: clamshells, monster walks, side planks with leg lift" and workout["walked"] is True
+    assert len(workout["steps"]) == 16 and workout["steps"][0]["exercise"] == "hip_raise/clams"
+    assert workout["steps"][0]["duration_value"] == 15 and workout["steps"][2]["intensity"] == "rest"
+
+
+def test_progress_and_messages_go_to_standard_error(tmp_path):
+    result = run_cli("export", SAMPLE_PLAN, "--to", "json", "--out", tmp_path)
+    assert result.out == "" and result.err.startswith("wrote ")
+
+
+def test_console_script_exit_statuses(tmp_path):
+    """The installed script: 0, 2 with one line and no traceback, and the version."""
+    assert run_script("--version").out.startswith("planport, version ")
+    bad = run_script("validate", tmp_path / "missing.json")
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "Traceback" not in bad.err
+
+
+def test_core_imports_no_format_library():
+    core = Path(__file__).resolve().parent.parent / "core"
+    offenders = [str(p) for p in core.rglob("*.py") if any(lib in p.read_text() for lib in ("garmin_fit_sdk", "icalendar"))]
+    assert offenders == []

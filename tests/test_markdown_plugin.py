@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 
-from conftest import SAMPLE_PLAN, SAMPLES, run_cli
+from planport import Plugins
+
+from conftest import SAMPLE_PLAN, SAMPLES, run_cli, run_script
 
 PLUGIN = SAMPLES / "plugins" / "planport-markdown"
 
@@ -20,14 +23,26 @@ def installed(tmp_path) -> dict:
     return {"PYTHONPATH": f"{tmp_path}:{PLUGIN}"}
 
 
-def test_plugin_is_listed_and_exports(tmp_path):
-    env = installed(tmp_path / "site")
-    listed = run_cli("exporters", env=env)
+def plugins_with_module(path) -> Plugins:
+    """The installed plugins plus the markdown exporter loaded from ``path``, registered in-process."""
+    spec = importlib.util.spec_from_file_location("planport_markdown_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plugins = Plugins.discover()
+    plugins.add_exporter(module.exporter, "planport-markdown 0.1.0")
+    return plugins
+
+
+def test_plugin_is_found_through_its_declared_entry_point(tmp_path):
+    listed = run_script("exporters", env=installed(tmp_path / "site"))
     row = next(line for line in listed.out.splitlines() if line.startswith("markdown "))
     assert ".md" in row and "planport-markdown 0.1.0" in row
 
+
+def test_plugin_exports_a_checklist(tmp_path):
     out = tmp_path / "out"
-    result = run_cli("export", SAMPLE_PLAN, "--to", "markdown", "-o", "markdown.how_to=true", "--out", out, env=env)
+    plugins = plugins_with_module(PLUGIN / "planport_markdown" / "__init__.py")
+    result = run_cli("export", SAMPLE_PLAN, "--to", "markdown", "-o", "markdown.how_to=true", "--out", out, plugins=plugins)
     assert result.code == 0, result.err
     text = (out / "hip-2-weeks.md").read_text("utf-8")
     assert text.startswith("# Hip strength for runners: two weeks\n")
@@ -38,15 +53,10 @@ def test_plugin_is_listed_and_exports(tmp_path):
 
 
 def test_plugin_that_raises_inside_export(tmp_path):
-    env = installed(tmp_path / "site")
-    broken = tmp_path / "shadow"
-    broken.mkdir()
-    (broken / "planport_markdown.py").write_text(
-        (PLUGIN / "planport_markdown" / "__init__.py").read_text().replace("lines = [", "raise KeyError('athlete')\n        lines = [", 1)
-    )
-    env["PYTHONPATH"] = f"{tmp_path / 'site'}:{broken}"
+    broken = tmp_path / "planport_markdown.py"
+    broken.write_text((PLUGIN / "planport_markdown" / "__init__.py").read_text().replace("lines = [", "raise KeyError('athlete')\n        lines = [", 1))
     out = tmp_path / "out"
-    result = run_cli("export", SAMPLE_PLAN, "--to", "json,markdown", "--out", out, env=env)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "json,markdown", "--out", out, plugins=plugins_with_module(broken))
     assert result.code == 1
     assert result.err.strip() == "planport: error: exporter 'markdown' (planport-markdown 0.1.0) failed: KeyError: 'athlete'"
     assert not out.exists(), "no files from it, nor from the exporters before it"

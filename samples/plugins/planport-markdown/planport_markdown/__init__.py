@@ -1,13 +1,13 @@
 """A third-party planport exporter: a printable checklist, one Markdown file per plan.
 
-It uses only planport's public contract: ``Artifact``, the plan model, and an options
-schema. planport finds it through the ``planport.exporters`` entry point in pyproject.toml.
+It uses only planport's public API (``import planport``): ``Artifact``, the plan model,
+``block_line`` and an options schema. planport finds it through the ``planport.exporters``
+entry point in pyproject.toml.
 """
 
 from __future__ import annotations
 
-from planport.core.card import block_line
-from planport.core.plugins import Artifact
+from planport import Artifact, block_line
 
 
 def _escape(text: str) -> str:

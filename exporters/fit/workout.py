@@ -1,4 +1,4 @@
-"""The ``fit`` exporter: one Garmin FIT workout file per session, for the watch to run.
+"""FIT workout files from plan sessions: the messages planport decides on, and their encoding.
 
 Each block becomes an exercise step per side (reps, or a timed hold in milliseconds)
 with the FIT exercise category and name, a rest step, and a repeat step for the sets.
@@ -13,9 +13,8 @@ from functools import cache
 
 from garmin_fit_sdk import Encoder, Profile
 
-from planport.core.errors import ExportError, InputError, Problem
-from planport.core.model import Block, Exercise, Plan, Session
-from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
+from planport import InputError, Plan, Problem
+from planport.core.model import Block, Exercise, Session
 
 MANUFACTURER = "development"
 #: A product number for planport under the development manufacturer id.
@@ -118,10 +117,11 @@ def exercise_titles(plan: Plan, session: Session) -> list[dict]:
     for block in session.blocks:
         exercise = plan.exercise(block.exercise)
         titles.setdefault(fit_numbers(exercise), set()).add(exercise.fit.title)
-    messages = []
+    messages: list[dict] = []
     for (category, name), found in titles.items():
-        if len(found) == 1 and None not in found:
-            messages.append({"message_index": len(messages), "exercise_category": category, "exercise_name": name, "wkt_step_name": cut_utf8(found.pop())})
+        title = found.pop() if len(found) == 1 else None
+        if title is not None:
+            messages.append({"message_index": len(messages), "exercise_category": category, "exercise_name": name, "wkt_step_name": cut_utf8(title)})
     return messages
 
 
@@ -188,35 +188,6 @@ def encode_workout(plan: Plan, session: Session) -> bytes:
     return encode(workout_messages(plan, session))
 
 
-class FitExporter:
-    name = "fit"
-    description = "Garmin FIT strength workouts, one file per session, for a watch to run."
-    extensions = (".fit",)
-    options_schema = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "from": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_from"},
-            "to": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_to"},
-        },
-    }
-
-    def export(self, plan: Plan, options: dict) -> list[Artifact]:
-        sessions = [
-            s for s in plan.ordered_sessions
-            if (not options.get("from") or s.date.isoformat() >= options["from"]) and (not options.get("to") or s.date.isoformat() <= options["to"])
-        ]
-        if not sessions:
-            raise InputError.at("", f"no session falls between {options.get('from') or 'the start'} and {options.get('to') or 'the end'}", "fit options")
-        check(plan, sessions)
-        artifacts = []
-        for session in sessions:
-            try:
-                data = encode_workout(plan, session)
-            except Exception as e:  # checked above; reaching here is a bug, not bad input
-                raise ExportError(f"session {session.id}: the FIT encoder failed: {type(e).__name__}: {e}") from e
-            artifacts.append(Artifact(f"fit/{session.file_stem}.fit", data, MEDIA_TYPE))
-        return artifacts
-
-
-exporter = FitExporter()
+def select_sessions(plan: Plan, first: str | None, last: str | None) -> list[Session]:
+    """The plan's sessions between two ISO dates (either may be None), in order."""
+    return [s for s in plan.ordered_sessions if (not first or s.date.isoformat() >= first) and (not last or s.date.isoformat() <= last)]

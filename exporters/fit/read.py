@@ -7,10 +7,11 @@ SDK and can be walked the way a watch steps through them, repeats followed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from garmin_fit_sdk import Decoder, Profile, Stream
 
-from .errors import InputError
+from planport import InputError
 
 #: A watch would never run this many steps; a loop that does is malformed.
 MAX_WALK = 10_000
@@ -34,7 +35,8 @@ def read_workout(data: bytes, source: str) -> Workout:
     if not decoder.check_integrity():
         raise InputError.at("", "the FIT file is damaged (its CRC does not match)", source)
     stream.reset()  # check_integrity leaves the stream at its end
-    messages, errors = decoder.read()
+    read: tuple[Any, list[Any]] = decoder.read()  # the SDK types its messages loosely
+    messages, errors = read
     if errors:
         raise InputError.at("", f"the FIT file could not be decoded: {errors[0]}", source)
     workouts = messages.get("workout_mesgs") or [{}]
@@ -47,7 +49,7 @@ def read_workout(data: bytes, source: str) -> Workout:
         sub_sport=workouts[0].get("sub_sport"),
         steps=sorted(messages.get("workout_step_mesgs", []), key=lambda s: s.get("message_index", 0)),
         titles=titles,
-        file_id=(messages.get("file_id_mesgs") or [{}])[0],
+        file_id=dict((messages.get("file_id_mesgs") or [{}])[0]),
     )
 
 
@@ -70,7 +72,7 @@ def describe(step: dict, titles: dict) -> str:
     value = step.get("duration_value")
     if kind == "repeat_until_steps_cmplt":
         return f"repeat from step {value}, {step.get('target_value')} times in all"
-    if kind == "time":
+    if kind == "time" and value is not None:
         amount = f"{value / 1000:g} s"
     elif kind == "reps":
         amount = f"{value} reps"
@@ -90,8 +92,8 @@ def describe(step: dict, titles: dict) -> str:
     return text
 
 
-def walk(steps: list[dict]) -> list[dict]:
-    """The steps in the order a watch runs them, repeat steps followed."""
+def walk(steps: list[dict], source: str = "workout") -> list[dict]:
+    """The steps in the order a watch runs them, repeat steps followed; ``source`` names the file in errors."""
     done: dict[int, int] = {}
     performed = []
     pc = 0
@@ -106,6 +108,19 @@ def walk(steps: list[dict]) -> list[dict]:
         else:
             performed.append(step)
             if len(performed) > MAX_WALK:
-                raise InputError.at("", f"the workout runs more than {MAX_WALK} steps; a repeat loops forever", "workout")
+                raise InputError.at("", f"the workout runs more than {MAX_WALK} steps; a repeat loops forever", source)
         pc += 1
     return performed
+
+
+def as_json(path: str, workout: Workout, steps: list[dict], walked: bool) -> dict:
+    """A workout for ``planport inspect --json``: names, sport and each step in plain words and fields."""
+    return {
+        "file": path,
+        "name": workout.name,
+        "sport": workout.sport,
+        "sub_sport": workout.sub_sport,
+        "steps_in_file": len(workout.steps),
+        "walked": walked,
+        "steps": [{"text": describe(step, workout.titles), "exercise": exercise_label(step, workout.titles), **{k: v for k, v in step.items() if v is not None}} for step in steps],
+    }

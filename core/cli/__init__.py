@@ -1,0 +1,108 @@
+"""The planport command line: a thin layer over the library.
+
+``main`` is the console script. ``run`` does the same work and returns the exit status
+instead of leaving the process, so tests drive the real commands in-process. The command
+group is made per run by ``make_cli``: planport's own commands plus those the installed
+plugins contribute (the FIT exporter's ``inspect`` and ``sync``, for instance).
+
+Exit statuses are ``planport.core.errors.ExitStatus``; every error is one line on standard
+error, a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+import click
+
+from ..errors import ExitStatus, InputError, PlanportError
+from ..plugins import Plugins
+from .commands import CORE_COMMANDS
+from .display import err
+
+
+@dataclass
+class App:
+    """What every command of one run shares: the plugins, and whether to show tracebacks."""
+
+    plugins: Plugins
+    debug: bool = False
+    warned: set[str] = field(default_factory=set)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warned:  # once per run, however many commands ask
+            self.warned.add(message)
+            err(f"planport: warning: {message}")
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _version() -> str:
+    import planport
+
+    return str(planport.__version__)
+
+
+def make_cli(plugins: Plugins) -> click.Group:
+    """The ``planport`` command group for ``plugins``: core commands, then the plugins' own."""
+
+    @click.group(context_settings=CONTEXT)
+    @click.version_option(_version(), "--version", prog_name="planport")
+    @click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
+    @click.pass_obj
+    def cli(app: App, debug: bool) -> None:
+        """Turn hip-strength and mobility training plans into calendar, watch and spreadsheet files.
+
+        \b
+        planport validate samples/plans/hip-2-weeks.json
+        planport export samples/plans/hip-2-weeks.json --to ics,fit,csv --out out/
+        planport build samples/athletes/new-runner.yaml --to json,ics,fit --out out/
+
+        Shell completion: eval "$(_PLANPORT_COMPLETE=bash_source planport)" in ~/.bashrc
+        (zsh_source for ~/.zshrc; fish_source > ~/.config/fish/completions/planport.fish).
+        """
+        app.debug = debug
+
+    for command in CORE_COMMANDS:
+        cli.add_command(command)
+    for command in plugins.commands():
+        if command.name not in cli.commands:  # planport's own commands cannot be replaced
+            cli.add_command(command)
+    return cli
+
+
+def run(argv: list[str], plugins: Plugins | None = None) -> int:
+    """Run ``planport ARGV``; the exit status. Errors are reported on standard error, one line each."""
+    app = App(plugins if plugins is not None else Plugins.discover())
+    try:
+        code = make_cli(app.plugins).main(args=argv, prog_name="planport", standalone_mode=False, obj=app)
+    except InputError as e:
+        for line in e.lines():
+            err(f"planport: error: {line}")
+        return ExitStatus.BAD_INPUT
+    except click.exceptions.Exit as e:  # --help, --version
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err("planport: interrupted")
+        return ExitStatus.INTERRUPTED
+    except PlanportError as e:
+        if app.debug:
+            traceback.print_exc()
+        err(f"planport: error: {e}")
+        return e.exit_code
+    except Exception as e:  # the last line of defence: one line, no traceback unless asked
+        if app.debug:
+            traceback.print_exc()
+        err(f"planport: error: unexpected {type(e).__name__}: {e} (run with --debug for details)")
+        return ExitStatus.FAILURE
+    return int(code) if isinstance(code, int) else ExitStatus.OK
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(run(sys.argv[1:] if argv is None else argv))

@@ -1,0 +1,394 @@
+"""planport's own commands. Every command that exports speaks the same words:
+
+``--to FORMATS``, ``-o/--option EXPORTER.KEY=VALUE``, ``--out FOLDER``, ``-q/--quiet``.
+
+Modules beyond click are imported inside the commands, so ``planport --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..errors import ExitStatus, InputError, Problem
+from .display import err
+
+if TYPE_CHECKING:
+    from ..model import Plan
+    from ..plugins import Plugins
+
+F = TypeVar("F", bound=Callable[..., Any])
+DOCUMENTS = ("plan", "athlete", "exercise-library", "template", "roster")
+
+
+def _app() -> Any:
+    """The run's ``App`` (plugins, --debug), set by ``planport.core.cli.run``."""
+    return click.get_current_context().find_root().obj
+
+
+def _plugins() -> Plugins:
+    return _app().plugins  # type: ignore[no-any-return]
+
+
+def _warn(message: str) -> None:
+    _app().warn(message)
+
+
+# --- the shared vocabulary ------------------------------------------------------------
+
+
+def to_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "--to", "to", multiple=True, required=required, metavar="FORMATS",
+        help="Formats, comma-separated or repeated: json, ics, fit, csv, or a plugin's (see planport exporters).",
+    )
+
+
+def option_option(func: F) -> F:
+    return click.option(
+        "-o", "--option", "options", multiple=True, metavar="EXPORTER.KEY=VALUE",
+        help="An exporter option, such as ics.alarm_minutes=30; repeatable. The prefix may be left out with one format.",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")(func)
+
+
+def deliver_option(func: F) -> F:
+    return click.option(
+        "--deliver", "deliveries", multiple=True, metavar="TARGET=DESTINATION",
+        help="Also deliver the files, such as garmin=/media/GARMIN (see planport exporters for the targets); repeatable.",
+    )(func)
+
+
+def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
+    """Export ``plan`` in ``formats`` and write the artifacts under ``out`` (``-``: standard output)."""
+    from ..options import split_options
+    from ..pipeline import prepare, run_exporters
+    from ..writer import Writer
+
+    plugins = _plugins()
+    targets = _targets(plugins, deliveries)
+    prepared = prepare(plugins, formats, split_options(list(options), formats))
+    artifacts = run_exporters(plan, prepared)
+    if out == "-":
+        if len(artifacts) != 1:
+            raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
+        sys.stdout.buffer.write(artifacts[0].data)
+        sys.stdout.buffer.flush()
+    else:
+        Writer(out, None if quiet else err).write(artifacts)
+    for target, destination in targets:
+        report = target.deliver(artifacts, destination)
+        if not quiet:
+            err(report.summary)
+
+
+def _targets(plugins: Plugins, deliveries: tuple[str, ...]) -> list[tuple[Any, str]]:
+    """``garmin=/media/GARMIN`` -> (the target, its destination), checked before anything is made."""
+    found = []
+    targets = plugins.delivery_targets()
+    for text in deliveries:
+        name, sep, destination = text.partition("=")
+        if not sep or not destination:
+            raise InputError.at("", "expected TARGET=DESTINATION, such as garmin=/media/GARMIN", f"--deliver {text}")
+        if name not in targets:
+            raise InputError.at("", f"unknown delivery target {name!r}; available: {', '.join(sorted(targets)) or 'none'}", f"--deliver {text}")
+        found.append((targets[name], destination))
+    return found
+
+
+def _formats(to: tuple[str, ...]) -> list[str]:
+    from ..options import split_formats
+
+    formats = split_formats(to)
+    if to and not formats:
+        raise InputError.at("", "no format given; name one or more, such as --to ics,fit", "--to")
+    for name in formats:
+        if name in _plugins().broken:
+            _warn(_plugins().broken[name])
+    return formats
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--as", "kind", type=click.Choice(DOCUMENTS), help="What the documents are; by default told from their $schema or keys.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (file, ok, kind, problems) for scripts.")
+def validate(files: tuple[str, ...], kind: str | None, as_json: bool) -> int:
+    """Check documents (plans, athletes, libraries, templates, rosters) against their schemas.
+
+    '-' reads standard input, JSON or YAML. Every problem is one line with the file and the
+    JSON Pointer of the bad value; the exit status is 2 when there is any.
+
+    \b
+    planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
+    cat plan.yaml | planport validate -
+    planport validate --json samples/rosters/club.csv
+    """
+    from .. import gate
+    from ..roster import check_roster
+
+    problems: list[Problem] = []
+    reports = []
+    for path in files:
+        source = gate.display_name(path)
+        found: str | None = kind
+        try:
+            if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
+                found, summary = "roster", f"{check_roster(path)} athletes"
+            else:
+                data = gate.load_data(path)
+                found = kind or gate.guess_kind(data)
+                if found == "roster":
+                    summary = f"{check_roster(path, data)} athletes"
+                elif found is None:
+                    raise InputError.at("", "cannot tell what this document is; give --as plan (or athlete, exercise-library, template, roster)", source)
+                else:
+                    gate.check_document(data, found, source)
+                    summary = _summary(found, data)
+        except InputError as e:
+            problems += e.problems
+            reports.append({"file": source, "ok": False, "kind": found, "problems": [{"pointer": p.pointer, "message": p.message} for p in e.problems]})
+            continue
+        reports.append({"file": source, "ok": True, "kind": found, "summary": summary, "problems": []})
+        if not as_json:
+            click.echo(f"ok: {source} ({found}{', ' + summary if summary else ''})")
+    if as_json:
+        click.echo(json.dumps(reports, indent=2, ensure_ascii=False))
+        return ExitStatus.BAD_INPUT if problems else ExitStatus.OK
+    if problems:
+        raise InputError(problems)
+    return ExitStatus.OK
+
+
+def _summary(kind: str, data: dict[str, Any]) -> str:
+    if kind == "plan":
+        return f"{len(data['sessions'])} sessions, {len(data['exercises'])} exercises"
+    if kind == "exercise-library":
+        return f"{len(data['exercises'])} exercises"
+    if kind == "template":
+        return f"{len(data['session_types'])} session types"
+    return ""
+
+
+@click.command()
+@click.argument("name")
+def schema(name: str) -> int:
+    """Print a JSON Schema: plan, athlete, exercise-library, template, roster,
+    exporter-options, or an exporter's name for its options. The output stands alone
+    (definitions from the other schemas are copied in), ready for an editor.
+
+    \b
+    planport schema plan > plan.schema.json
+    planport schema ics
+    """
+    from planport import schemas
+
+    plugins = _plugins()
+    if name in schemas.names():
+        document = schemas.bundled(name)
+    elif name in plugins.exporters:
+        options = plugins.exporters[name].exporter.options_schema
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"{name} exporter options", **options}
+    else:
+        if name in plugins.broken:
+            _warn(plugins.broken[name])
+        choices = ", ".join([*schemas.DOCUMENTS, *sorted(plugins.exporters)])
+        raise click.BadParameter(f"no schema called {name!r}; choose from {choices}", param_hint="NAME")
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    return ExitStatus.OK
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the exporters, delivery targets and plugin problems as JSON.")
+def exporters(as_json: bool) -> int:
+    """List the exporters (name, file types, where each comes from, description) and delivery targets.
+
+    \b
+    planport exporters
+    planport exporters --json
+    """
+    plugins = _plugins()
+    registered = sorted(plugins.exporters.items())
+    targets = sorted(plugins.delivery_targets().items())
+    problems = [*plugins.broken.values(), *plugins.warnings]
+    if as_json:
+        click.echo(json.dumps({
+            "exporters": [{"name": n, "extensions": list(r.exporter.extensions), "origin": r.origin, "builtin": r.builtin, "description": r.exporter.description} for n, r in registered],
+            "delivery_targets": [{"name": n, "formats": list(t.formats), "description": t.description} for n, t in targets],
+            "problems": problems,
+        }, indent=2, ensure_ascii=False))
+        return ExitStatus.OK
+    for problem in problems:
+        _warn(problem)
+    rows = [(name, ", ".join(r.exporter.extensions), r.origin, r.exporter.description) for name, r in registered]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(("NAME", "FILES", "FROM"))]
+    click.echo(f"{'NAME':<{widths[0]}}  {'FILES':<{widths[1]}}  {'FROM':<{widths[2]}}  DESCRIPTION")
+    for row in rows:
+        click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+    if targets:
+        click.echo("")
+        click.echo("DELIVERY TARGETS (--deliver NAME=DESTINATION)")
+        width = max(len(n) for n, _ in targets)
+        for target_name, target in targets:
+            click.echo(f"{target_name:<{width}}  {', '.join(target.formats):<8}  {target.description}")
+    return ExitStatus.OK
+
+
+@click.command()
+@click.argument("plan_file", metavar="PLAN")
+@to_option(required=True)
+@option_option
+@click.option("--out", "out", default="out", show_default=True, help="The output folder; '-' writes a single file to standard output.")
+@deliver_option
+@quiet_option
+def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: str, deliveries: tuple[str, ...], quiet: bool) -> int:
+    """Export a plan document (JSON or YAML; '-' reads standard input).
+
+    \b
+    planport export samples/plans/hip-2-weeks.json --to json --out out/
+    planport export plan.json --to ics -o ics.alarm_minutes=30 --out out/
+    planport export plan.json --to ics --out - > plan.ics
+    planport export plan.json --to fit --deliver garmin=/media/GARMIN
+    """
+    from .. import gate
+
+    formats = _formats(to)
+    plan = gate.load_plan(plan_file)
+    try:
+        write_export(plan, formats, options, out, quiet, deliveries)
+    except InputError as e:  # an exporter's objection to the plan names the plan's file
+        raise e.with_source(gate.display_name(plan_file)) from None
+    return ExitStatus.OK
+
+
+@click.command()
+@click.argument("athlete_file", metavar="ATHLETE")
+@click.option("--template", "template_file", help="A plan template (YAML or JSON); planport's hip-strength template by default.")
+@to_option(required=False)
+@option_option
+@click.option("--out", "out", default="out", show_default=True, help="The output folder for --to; '-' writes a single file to standard output.")
+@click.option("--plan-file", "plan_file", metavar="PATH", help="Also save the plan document here ('-' for standard output); --to json writes it into --out.")
+@click.option("--output", "plan_file_old", hidden=True)  # planport 0.1's name for --plan-file
+@click.option("--summary", is_flag=True, help="Print a week-by-week table.")
+@click.option("--revision", type=click.IntRange(0, 100000), default=1, show_default=True, help="The plan revision; raise it when you rebuild a changed plan.")
+@click.option("--created", help="The plan's creation time, YYYY-MM-DDTHH:MM:SSZ; the start date by default, so a rebuild gives the same bytes.")
+@deliver_option
+@quiet_option
+def build(
+    athlete_file: str, template_file: str | None, to: tuple[str, ...], options: tuple[str, ...], out: str, plan_file: str | None,
+    plan_file_old: str | None, summary: bool, revision: int, created: str | None, deliveries: tuple[str, ...], quiet: bool,
+) -> int:
+    """Build a plan from an athlete profile and a template.
+
+    With no --to, --plan-file or --summary, the plan document goes to standard output.
+
+    \b
+    planport build samples/athletes/new-runner.yaml > plan.json
+    planport build samples/athletes/new-runner.yaml --to json,ics,fit,csv --out out/new-runner/
+    planport build samples/athletes/new-runner.yaml --to ics -o ics.alarm_minutes=15 --out out/
+    planport build samples/athletes/marathoner.yaml --summary
+    """
+    from .. import gate
+    from ..builder import build_from_files
+
+    plan_file = plan_file or plan_file_old
+    formats = _formats(to)
+    if created is not None:
+        from ..plugins import COMMON_SCHEMA_ID
+
+        problems = gate.schema_problems(created, "common", "--created", schema={"$ref": f"{COMMON_SCHEMA_ID}#/$defs/utc_timestamp"})
+        if problems:
+            raise InputError(problems)
+    if (options or deliveries) and not formats:
+        raise InputError.at("", "-o and --deliver go with --to; to save the plan document, use --plan-file or --to json", "-o" if options else "--deliver")
+    plan = build_from_files(athlete_file, template_file, revision, created)
+    if plan_file == "-" or not (plan_file or formats or summary):
+        sys.stdout.buffer.write(plan.dumps())
+        sys.stdout.buffer.flush()
+    elif plan_file:
+        from ..writer import write_atomic
+
+        write_atomic(Path(plan_file), plan.dumps())
+        if not quiet:
+            err(f"wrote {plan_file}")
+    if formats:
+        try:
+            write_export(plan, formats, options, out, quiet, deliveries)
+        except InputError as e:
+            raise e.with_source(gate.display_name(athlete_file)) from None
+    if summary:
+        from ..summary import summary_table
+
+        summary_table(plan)
+    return ExitStatus.OK
+
+
+@click.command()
+@click.argument("roster")
+@to_option(required=True)
+@option_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The output folder: one sub-folder per athlete, manifest.json and errors.csv.")
+@click.option("--template", "template_file", help="A plan template; planport's hip-strength template by default.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None, help="Worker processes; all CPUs by default.")
+@click.option("--resume", is_flag=True, help="Skip athletes whose files match the manifest of an earlier, interrupted run.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line.")
+def batch(roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path, template_file: str | None, jobs: int | None, resume: bool, fail_fast: bool, quiet: bool) -> int:
+    """Build and export plans for every athlete of a roster (CSV, YAML or JSON).
+
+    Exit status: 0 all built, 1 some athletes failed (see errors.csv), 2 the roster or the
+    options are unusable. Ctrl-C stops cleanly; --resume finishes the rest.
+
+    \b
+    planport batch samples/rosters/club.csv --to ics,fit,csv --out out/club/
+    planport batch roster.yaml --to ics --jobs 2 --out out/ --resume
+    planport batch roster.csv --to ics,fit --out out/ --fail-fast
+    """
+    import os
+
+    from ..batch import BatchJob, Summary, run_batch
+    from ..options import split_options
+    from ..records import ERRORS
+    from .display import Ticker
+
+    formats = _formats(to)
+    job = BatchJob(roster, formats, split_options(list(options), formats), out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast)
+    ticker: Ticker | None = None
+
+    def progress(summary: Summary) -> None:
+        nonlocal ticker
+        if ticker is None:
+            ticker = Ticker(summary.total, quiet, sys.stderr.isatty())
+        ticker(summary)
+
+    try:
+        result = run_batch(job, _plugins(), progress)
+    finally:
+        if ticker is not None:
+            ticker.close()
+    done = result.built + result.reused
+    if result.interrupted:
+        err(f"planport: interrupted after {done:,} of {result.total:,} athletes; run again with --resume to finish")
+        return ExitStatus.INTERRUPTED
+    if not quiet:
+        reused = f" ({result.reused:,} reused)" if result.reused else ""
+        line = f"built {done:,} of {result.total:,} athletes{reused}"
+        if result.failed:
+            line += f"; {result.failed:,} failed, see {out / ERRORS}"
+        err(line)
+        for failure in result.failures:
+            err(f"  {failure}")
+    return ExitStatus.FAILURE if result.failed else ExitStatus.OK
+
+
+CORE_COMMANDS = [validate, schema, exporters, export, build, batch]

@@ -1,0 +1,64 @@
+"""The ``fit`` exporter: one Garmin FIT workout file per session, for a watch to run.
+
+Each block becomes an exercise step per side (reps, or a timed hold in milliseconds) with
+the FIT exercise category and name, a rest step, and a repeat step for the sets. The
+package also owns what only makes sense for FIT: reading workout files back (``inspect``)
+and copying them onto a watch (``sync``, the ``garmin`` delivery target).
+
+This module stays light (no FIT SDK import) because every planport command loads it to
+collect its commands; the SDK is imported when something is encoded or read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planport import Artifact, ExportError, InputError, Plan, hookimpl
+from planport.core.plugins import OPTIONS_SCHEMA_ID
+
+MEDIA_TYPE = "application/vnd.ant.fit"
+
+
+class FitExporter:
+    name = "fit"
+    description = "Garmin FIT strength workouts, one file per session, for a watch to run."
+    extensions = (".fit",)
+    options_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "from": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_from"},
+            "to": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_to"},
+        },
+    }
+
+    def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]:
+        from .workout import check, encode_workout, select_sessions
+
+        sessions = select_sessions(plan, options.get("from"), options.get("to"))
+        if not sessions:
+            raise InputError.at("", f"no session falls between {options.get('from') or 'the start'} and {options.get('to') or 'the end'}", "fit options")
+        check(plan, sessions)
+        artifacts = []
+        for session in sessions:
+            try:
+                data = encode_workout(plan, session)
+            except Exception as e:  # checked above; reaching here is a bug, not bad input
+                raise ExportError(f"session {session.id}: the FIT encoder failed: {type(e).__name__}: {e}") from e
+            artifacts.append(Artifact(f"fit/{session.file_stem}.fit", data, MEDIA_TYPE))
+        return artifacts
+
+    @hookimpl
+    def planport_commands(self) -> list[Any]:
+        from .commands import inspect, sync
+
+        return [inspect, sync]
+
+    @hookimpl
+    def planport_delivery_targets(self) -> list[Any]:
+        from .device import GarminDevice
+
+        return [GarminDevice()]
+
+
+exporter = FitExporter()
