@@ -39,6 +39,9 @@ __all__ = [
     "__version__",
 ]
 
+#: The one place the version is written; pyproject.toml reads it from here.
+__version__ = "0.2.0.dev0"
+
 _LAZY = {
     "planport.core.model": ("Plan", "Session", "Block", "Exercise", "Athlete", "Amount", "Load", "FitMapping", "Swap", "Week"),
     "planport.core.plugins": ("Artifact", "Exporter", "DeliveryTarget", "DeliveryReport", "Delivered", "Plugins", "hookimpl"),
@@ -55,13 +58,6 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_WHERE[name]), name)
         globals()[name] = value
         return value
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("planport")
-        except PackageNotFoundError:  # a source tree that was never installed
-            return "0+unknown"
     raise AttributeError(f"module 'planport' has no attribute {name!r}")
 
 

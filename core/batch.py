@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .builder import build_checked, default_template_path, load_template
+from .builder import Template, build_checked, default_template_path, load_template
 from .errors import ExportError, InputError, PlanportError
 from .pipeline import prepare, run_exporters
 from .plugins import Artifact, Plugins
@@ -43,6 +43,8 @@ class BatchJob:
     jobs: int = 1
     resume: bool = False
     fail_fast: bool = False
+    engine: str = "processes"  # or "dask"
+    scheduler: str | None = None  # a Dask scheduler's address; None starts a local cluster
 
 
 @dataclass
@@ -67,9 +69,9 @@ class Task:
 
 @dataclass
 class WorkerSpec:
-    """Everything a worker needs, small enough to send to another process."""
+    """Everything a worker needs, small enough to send to another process or machine."""
 
-    template: str
+    template: Template  # loaded once, so workers need not see the template's files
     formats: list[str]
     options: dict[str, dict[str, Any]]
     out: Path
@@ -86,9 +88,8 @@ def input_hash(entry: Entry, signature: str) -> str:
     return _sha((entry.digest + signature).encode())
 
 
-def job_signature(job: BatchJob, template_path: str) -> str:
+def job_signature(job: BatchJob, template: Template) -> str:
     """What else every athlete's files depend on: a change here means nothing can be reused."""
-    template = load_template(template_path)
     text = json.dumps([job.formats, job.options, template.data, sorted(template.library.items())], sort_keys=True)
     return _sha(text.encode())
 
@@ -97,7 +98,7 @@ class Worker:
     """Builds, exports and writes one athlete at a time (in whatever process it lives in)."""
 
     def __init__(self, spec: WorkerSpec):
-        self.template = load_template(spec.template)
+        self.template = spec.template
         self.prepared = prepare(spec.plugins or Plugins.discover(), spec.formats, spec.options)
         self.writer = Writer(spec.out, grouped=True)
         self.signature = spec.signature
@@ -129,7 +130,12 @@ class Worker:
 
 
 class Executor(Protocol):
-    """Runs chunks of tasks somewhere; results come back by chunk number, in any order."""
+    """Runs chunks of tasks somewhere; results come back by chunk number, in any order.
+
+    ``chunk`` is how many athletes go in one, ``ahead`` how many chunks may be in flight."""
+
+    chunk: int
+    ahead: int
 
     def submit(self, number: int, tasks: list[Task]) -> None: ...
 
@@ -141,7 +147,10 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """Runs each chunk at once, in this process."""
+    """Runs each athlete at once, in this process."""
+
+    chunk = 1
+    ahead = 1
 
     def __init__(self, spec: WorkerSpec):
         self.worker = Worker(spec)
@@ -183,6 +192,7 @@ class Processes:
     """Worker processes fed through a queue; each builds its Worker once."""
 
     def __init__(self, spec: WorkerSpec, jobs: int):
+        self.chunk, self.ahead = CHUNK, jobs * 4
         context: Any = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
         self.inbox = context.Queue()
         self.outbox = context.Queue()
@@ -222,10 +232,11 @@ class Processes:
 # --- the run -------------------------------------------------------------------------
 
 
-def ordered_results(entries: Iterator[tuple[Entry, Record | None, bool]], executor: Executor, chunk: int, ahead: int) -> Iterator[tuple[Record, bool]]:
+def ordered_results(entries: Iterator[tuple[Entry, Record | None, bool]], executor: Executor) -> Iterator[tuple[Record, bool]]:
     """(record, reused) in roster order: reused records pass straight through, the rest are run in chunks.
 
-    At most ``ahead`` chunks are in flight, so memory does not grow with the roster."""
+    At most ``executor.ahead`` chunks are in flight, so memory does not grow with the roster."""
+    chunk, ahead = executor.chunk, executor.ahead
     order: deque[tuple[Record | None, int, int]] = deque()  # (reused record, or chunk number and index)
     done: dict[int, list[Record]] = {}
     building: list[Task] = []
@@ -277,15 +288,15 @@ def ordered_results(entries: Iterator[tuple[Entry, Record | None, bool]], execut
 def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[[Summary], None] | None = None) -> Summary:
     """Build and export every athlete of ``job.roster``; bad rows are recorded, never fatal."""
     plugins = plugins or Plugins.discover()
-    template_path = str(job.template or default_template_path())
+    template = load_template(str(job.template or default_template_path()))
     prepare(plugins, job.formats, job.options)  # bad formats or options stop the batch before any work
-    signature = job_signature(job, template_path)
+    signature = job_signature(job, template)
     total, twice = scan(job.roster)
     job.out.mkdir(parents=True, exist_ok=True)
     previous = previous_records(job.out) if job.resume else {}
     sweep_temp_files(job.out)
     summary = Summary(total=total)
-    spec = WorkerSpec(template_path, job.formats, job.options, job.out, signature, plugins)
+    spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins)
 
     def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
         for entry in read_entries(job.roster):
@@ -296,12 +307,19 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
             )
             yield entry, old if reusable else None, entry.id in twice
 
+    executor: Executor
+    if job.engine == "dask":
+        from .dask_engine import DaskExecutor
+
+        executor = DaskExecutor(spec, job.jobs, job.scheduler)
+    elif job.jobs <= 1:
+        executor = InProcess(spec)
+    else:
+        executor = Processes(spec, job.jobs)
     records = BatchRecords(job.out)
-    executor: Executor = InProcess(spec) if job.jobs <= 1 else Processes(spec, job.jobs)
-    chunk = 1 if job.jobs <= 1 else CHUNK
     cancelled = True
     try:
-        for record, reused in ordered_results(entries(), executor, chunk, ahead=1 if job.jobs <= 1 else job.jobs * 4):
+        for record, reused in ordered_results(entries(), executor):
             if record["status"] == "ok":
                 summary.reused += reused
                 summary.built += not reused

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .model import Block, Plan, Session
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Block, Plan, Session
 
 
 def block_line(plan: Plan, block: Block) -> str:

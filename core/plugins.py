@@ -14,16 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
+from .entrypoints import EntryPoint, entry_points
 from .errors import PluginError
-from .model import Plan
 
 if TYPE_CHECKING:
     import click
+
+    from .model import Plan
 
 EXPORTER_GROUP = "planport.exporters"
 PLUGIN_GROUP = "planport.plugins"
@@ -111,10 +112,9 @@ class Registered:
 
 
 def _origin(ep: EntryPoint) -> tuple[str, bool]:
-    dist = getattr(ep, "dist", None)
-    if dist is None:
+    if not ep.dist_name:
         return ep.value, False
-    return f"{dist.name} {dist.version}", dist.name == BUILTIN_DISTRIBUTION
+    return f"{ep.dist_name} {ep.dist_version}".strip(), ep.dist_name == BUILTIN_DISTRIBUTION
 
 
 def contract_problems(obj: object, registered_as: str | None = None) -> list[str]:
@@ -162,8 +162,9 @@ class Plugins:
     def discover(cls) -> Plugins:
         """Every installed exporter and hook plugin; a broken one is recorded, never fatal."""
         plugins = cls()
-        eps = sorted(entry_points(group=EXPORTER_GROUP), key=lambda e: (not _origin(e)[1], e.name, e.value))
-        for ep in eps:  # built-ins first, so a clash is decided in their favour
+        found = entry_points(EXPORTER_GROUP, PLUGIN_GROUP)
+        exporters = sorted((e for e in found if e.group == EXPORTER_GROUP), key=lambda e: (not _origin(e)[1], e.name, e.value))
+        for ep in exporters:  # built-ins first, so a clash is decided in their favour
             origin, builtin = _origin(ep)
             try:
                 obj = ep.load()
@@ -172,7 +173,7 @@ class Plugins:
                 plugins._mark_broken(ep.name, f"exporter plugin {ep.name!r} ({ep.value}, from {origin}) failed to load: {type(e).__name__}: {e}")
                 continue
             plugins._add(exporter, origin, builtin, ep.name)
-        for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        for ep in sorted((e for e in found if e.group == PLUGIN_GROUP), key=lambda e: e.name):
             origin, _ = _origin(ep)
             try:
                 plugins.add_plugin(ep.load(), f"{ep.name} ({origin})")

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 from planport.core.card import session_card
-from planport.core.model import Plan
 from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
 from planport.core.spreadsheet import inert
+
+if TYPE_CHECKING:
+    from planport import Plan
 
 GOOGLE = ["Subject", "Start Date", "Start Time", "End Date", "End Time", "All Day Event", "Description", "Location", "Private"]
 OUTLOOK = [

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from planport.core.model import Plan
+from typing import TYPE_CHECKING
+
 from planport.core.plugins import Artifact
+
+if TYPE_CHECKING:
+    from planport import Plan
 
 
 class PlanJsonExporter:

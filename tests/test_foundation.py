@@ -491,3 +491,30 @@ def test_core_imports_no_format_library():
     core = Path(__file__).resolve().parent.parent / "core"
     offenders = [str(p) for p in core.rglob("*.py") if any(lib in p.read_text() for lib in ("garmin_fit_sdk", "icalendar"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize("group", ["planport.exporters", "console_scripts"])
+def test_entry_points_read_as_importlib_metadata_reads_them(group, monkeypatch, tmp_path):
+    """planport reads entry points itself for a quick start; it must find exactly what the standard library finds."""
+    from importlib.metadata import entry_points as standard
+
+    from planport.core.entrypoints import entry_points
+
+    def ours():
+        return sorted((e.name, e.value, e.dist_name, e.dist_version) for e in entry_points(group))
+
+    def theirs():
+        return sorted((e.name, e.value, e.dist.name, e.dist.version) for e in standard(group=group))
+
+    assert ours() == theirs() and ours()
+    make_plugin_dist(tmp_path / "site", "planport-count", {"count": "count_plugin:Count"}, {"count_plugin": GOOD_PLUGIN})
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    assert ours() == theirs()
+    archive = tmp_path / "plugins.zip"  # a zip on sys.path: handed to importlib.metadata
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("zipped-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: zipped\nVersion: 1.0\n")
+        z.writestr("zipped-1.0.dist-info/entry_points.txt", f"[{group}]\nzipped = zipped:exporter\n")
+    monkeypatch.syspath_prepend(str(archive))
+    assert ("zipped", "zipped:exporter", "zipped", "1.0") in ours() and ours() == theirs()

@@ -339,11 +339,16 @@ def build(
 @option_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The output folder: one sub-folder per athlete, manifest.json and errors.csv.")
 @click.option("--template", "template_file", help="A plan template; planport's hip-strength template by default.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None, help="Worker processes; all CPUs by default.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None, help="Worker processes (or local Dask workers); all CPUs by default.")
+@click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True, help="Where athletes are built: worker processes here, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler, such as tcp://10.0.0.5:8786 (implies --engine dask); a local cluster by default. --out must be shared by every worker.")
 @click.option("--resume", is_flag=True, help="Skip athletes whose files match the manifest of an earlier, interrupted run.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line.")
-def batch(roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path, template_file: str | None, jobs: int | None, resume: bool, fail_fast: bool, quiet: bool) -> int:
+def batch(
+    roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path, template_file: str | None, jobs: int | None, engine: str,
+    scheduler: str | None, resume: bool, fail_fast: bool, quiet: bool,
+) -> int:
     """Build and export plans for every athlete of a roster (CSV, YAML or JSON).
 
     Exit status: 0 all built, 1 some athletes failed (see errors.csv), 2 the roster or the
@@ -353,6 +358,7 @@ def batch(roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path,
     planport batch samples/rosters/club.csv --to ics,fit,csv --out out/club/
     planport batch roster.yaml --to ics --jobs 2 --out out/ --resume
     planport batch roster.csv --to ics,fit --out out/ --fail-fast
+    planport batch roster.csv --to ics,fit --out /shared/club/ --scheduler tcp://10.0.0.5:8786
     """
     import os
 
@@ -362,7 +368,10 @@ def batch(roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path,
     from .display import Ticker
 
     formats = _formats(to)
-    job = BatchJob(roster, formats, split_options(list(options), formats), out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast)
+    job = BatchJob(
+        roster, formats, split_options(list(options), formats), out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast,
+        engine="dask" if scheduler else engine, scheduler=scheduler,
+    )
     ticker: Ticker | None = None
 
     def progress(summary: Summary) -> None:

@@ -11,10 +11,13 @@ collect its commands; the SDK is imported when something is encoded or read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planport import Artifact, ExportError, InputError, Plan, hookimpl
-from planport.core.plugins import OPTIONS_SCHEMA_ID
+from planport.core.errors import ExportError, InputError
+from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact, hookimpl
+
+if TYPE_CHECKING:
+    from planport import Plan
 
 MEDIA_TYPE = "application/vnd.ant.fit"
 
