@@ -218,3 +218,12 @@ def test_weeks_needs_dated_names(watch, source):
     assert result.code == 2
     assert result.err.strip() == "planport: error: my-workout.fit: the name does not start with a date (YYYY-MM-DD), so --weeks/--from/--to cannot place it"
     assert run_cli("sync", source, "--device", watch).code == 0, "without a date window any name will do"
+
+
+def test_an_mtp_mount_that_spells_the_folders_in_mixed_case(tmp_path, source):
+    storage = tmp_path / "mtp" / "Internal Storage"
+    (storage / "Garmin" / "NewFiles").mkdir(parents=True)
+    result = run_cli("sync", source, "--device", storage)
+    assert result.code == 0, result.err
+    assert len(list((storage / "Garmin" / "NewFiles").iterdir())) == 10
+    assert not (storage / "GARMIN").exists()

@@ -74,13 +74,25 @@ def probe(folder: Path) -> None:
         raise InputError.at("", f"cannot write there: {e.strerror or e}", str(folder)) from None
 
 
+def child(folder: Path, name: str) -> Path:
+    """``folder/name``, matched without regard to case: an MTP mount may show ``Garmin`` where a drive shows ``GARMIN``."""
+    exact = folder / name
+    if exact.exists() or not folder.is_dir():
+        return exact
+    return next((p for p in sorted(folder.iterdir()) if p.name.lower() == name.lower()), exact)
+
+
+def new_files_folder(device: Path) -> Path:
+    return child(child(device, NEW_FILES.parent.name), NEW_FILES.name)
+
+
 def plan_copies(artifacts: Sequence[Artifact], device: Path, force: bool = False) -> list[Copy]:
     """What copying ``artifacts`` onto ``device`` would do; nothing is touched. InputError for anything in the way."""
     if not device.is_dir():
         raise InputError.at("", "no such folder (is the watch mounted there?)", str(device))
-    if not (device / "GARMIN").is_dir():
+    if not child(device, "GARMIN").is_dir():
         raise InputError.at("", "not a Garmin device: there is no GARMIN folder in it (is the watch mounted there?)", str(device))
-    folder = device / NEW_FILES
+    folder = new_files_folder(device)
     if folder.exists() and not folder.is_dir():
         raise InputError.at("", "is a file where the watch's NewFiles folder should be", str(folder))
     why = unwritable(folder if folder.is_dir() else folder.parent)
@@ -119,7 +131,7 @@ def copy_to_device(artifacts: Sequence[Artifact], device: Path, dry_run: bool = 
     copies = plan_copies(artifacts, device, force)
     if dry_run or all(c.action == "skip" for c in copies):
         return copies
-    folder = device / NEW_FILES
+    folder = new_files_folder(device)
     try:
         folder.mkdir(exist_ok=True)
     except OSError as e:
@@ -196,7 +208,7 @@ class GarminDevice:
         fit = [a for a in artifacts if a.path.lower().endswith(".fit")]
         copies = copy_to_device(fit, Path(destination), dry_run, bool((options or {}).get("force")))
         delivered = [Delivered(c.name, WORDS[c.action] + ("" if c.planport_file else " (a file planport did not write)"), str(c.target)) for c in copies]
-        return DeliveryReport(delivered, summary(copies, Path(destination) / NEW_FILES, dry_run))
+        return DeliveryReport(delivered, summary(copies, new_files_folder(Path(destination)), dry_run))
 
 
 def summary(copies: list[Copy], folder: Path, dry_run: bool) -> str:
