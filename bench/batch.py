@@ -93,7 +93,7 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
             entry.id,
             plan.to_dict(),
             ical.calendar_fields(plan, sessions, {"how_to": True}),
-            [(s.file_stem, fit.workout_messages(plan, s)) for s in sessions],
+            fit.workout_files(plan, list(sessions)),
             [header, *([csv_table.inert(v) for v in row] for row in rows)],
             plan.id,
         ))
@@ -105,8 +105,8 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
             f"{plan_id}.ics": ical.serialize(calendar),
             f"{plan_id}-google.csv": csv_table.write_rows(cells, ",", False),
         }
-        for stem, messages in workouts:
-            files[f"fit/{stem}.fit"] = fit.encode(messages)
+        for path, messages in workouts:
+            files[path] = fit.encode(messages)
         produced.append((athlete_id, files))
     elapsed = time.perf_counter() - started
     for athlete_id, files in produced:  # the baseline made the batch's bytes, file for file

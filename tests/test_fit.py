@@ -52,7 +52,7 @@ def watch_walk(steps: list[dict]) -> list[tuple]:
         if s["intensity"] == "rest":
             out.append(("rest", int(round(s["duration_time"] * 1000))))
         else:
-            side = s["wkt_step_name"].rsplit(" - ", 1)[1] if " - " in s["wkt_step_name"] else None
+            side = {"L": "left", "R": "right"}.get(s["wkt_step_name"].split(" ", 1)[0])
             dose = ("reps", s["duration_reps"]) if s["duration_type"] == "reps" else ("ms", int(round(s["duration_time"] * 1000)))
             out.append((s["exercise_category"], s["exercise_name"], *dose, side))
         i += 1
@@ -60,7 +60,7 @@ def watch_walk(steps: list[dict]) -> list[tuple]:
 
 
 def expected_walk(plan, session) -> list[tuple]:
-    """What the plan says the athlete does, set by set and side by side."""
+    """What the plan says the athlete does, set by set and side by side; no rest after the very last set."""
     out = []
     for block in session.blocks:
         ex = plan.exercise(block.exercise)
@@ -74,7 +74,7 @@ def expected_walk(plan, session) -> list[tuple]:
                 out.append((category, name, *dose, side))
             if block.rest_seconds:
                 out.append(("rest", block.rest_seconds * 1000))
-    return out
+    return out[:-1] if out and out[-1][0] == "rest" else out
 
 
 def fit_files(plan_data, **options):
@@ -94,7 +94,8 @@ def test_every_session_decodes_and_walks_like_the_plan(sample_plan_data, sample_
         serials.add(file_id["serial_number"])
         (workout,) = messages["workout_mesgs"]
         assert workout["sport"] == "training"
-        assert workout["wkt_name"] == session.title
+        assert workout["wkt_name"] == f"{session.date:%m-%d} Hip {session.title[13]}" if session.title.startswith("Hip") else f"{session.date:%m-%d} Mobility"
+        assert workout["wkt_description"].startswith(session.title)
         assert workout["num_valid_steps"] == len(messages["workout_step_mesgs"])
         for step in messages["workout_step_mesgs"]:
             if step.get("intensity") == "rest":
@@ -122,8 +123,8 @@ def test_walk_of_the_first_session_spelled_out(sample_plan_data):
         ("banded_exercises", 24, "reps", 12, None), ("rest", 45000),
         ("banded_exercises", 24, "reps", 12, None), ("rest", 45000),
         ("plank", 80, "ms", 20000, "left"), ("plank", 80, "ms", 20000, "right"), ("rest", 30000),
-        ("plank", 80, "ms", 20000, "left"), ("plank", 80, "ms", 20000, "right"), ("rest", 30000),
-    ]
+        ("plank", 80, "ms", 20000, "left"), ("plank", 80, "ms", 20000, "right"),
+    ], "the workout ends on the last set, not on a rest countdown"
 
 
 def library_plan(plan_data) -> dict:
@@ -138,53 +139,42 @@ def library_plan(plan_data) -> dict:
     return plan_data
 
 
-def test_every_library_exercise_encodes_to_its_category_and_name(plan_data):
-    data = library_plan(plan_data)
-    artifacts = fit_files(data)
-    assert len(artifacts) == len(data["exercises"])
-    by_id = {e["id"]: e for e in data["exercises"]}
-    for artifact in artifacts:
-        messages = sdk_read(artifact.data)
-        exercise = by_id[artifact.path.removeprefix("fit/2026-12-07-x-").removesuffix(".fit")]
-        step = messages["workout_step_mesgs"][0]
-        assert step["exercise_category"] == exercise["fit"]["category"]
-        assert TYPES[f"{exercise['fit']['category']}_exercise_name"][step["exercise_name"]] == exercise["fit"]["exercise_name"]
-        titles = messages.get("exercise_title_mesgs", [])
-        if "title" in exercise["fit"]:
-            assert [t["wkt_step_name"] for t in titles] == [exercise["fit"]["title"]]
-        else:
-            assert titles == []
-
-
 def test_titles_only_where_the_session_agrees(plan_data):
-    # clamshell and clam-raise share hip_raise/clams; only clam-raise has a title, so no
-    # exercise_title may rename the clamshell steps.
+    # Two exercises on hip_raise/clams with different names: a title would rename both, so
+    # neither gets one (the step names still say which is which).
     data = library_plan(plan_data)
+    by_id = {e["id"]: e for e in data["exercises"]}
+    by_id["clam-raise"]["fit"] = {"category": "hip_raise", "exercise_name": "clams", "title": "Clam raise"}
     data["sessions"] = [{**data["sessions"][0], "blocks": [
         {"exercise": "clamshell", "sets": 1, "reps": 10, "rest_seconds": 0},
         {"exercise": "clam-raise", "sets": 1, "reps": 8, "rest_seconds": 0},
         {"exercise": "reverse-lunge", "sets": 1, "reps": 8, "rest_seconds": 0},
     ]}]
     (artifact,) = fit_files(data)
-    titles = sdk_read(artifact.data)["exercise_title_mesgs"]
+    messages = sdk_read(artifact.data)
+    titles = messages["exercise_title_mesgs"]
     assert [(t["exercise_category"], t["exercise_name"], t["wkt_step_name"]) for t in titles] == [("lunge", 82, "Reverse lunge")]
+    assert [s["wkt_step_name"] for s in messages["workout_step_mesgs"]] == [
+        "L Clamshell", "R Clamshell", "L Clam raise", "R Clam raise", "L Reverse lunge", "R Reverse lunge"]
 
 
 LONG_EMOJI = "🦵" * 120  # 480 bytes of UTF-8, the longest name the schema allows
 
 
 @pytest.mark.parametrize("name", ["Clamshell 蚌式 🦵", "تمرين الورك", LONG_EMOJI, "é" * 120])
-def test_unicode_and_long_names_are_cut_at_a_character(plan_data, name):
+def test_unicode_and_long_names_fit_the_watch_and_are_cut_at_a_character(plan_data, name):
     plan_data["exercises"][0]["name"] = name
     plan_data["sessions"][0]["title"] = (name * 2)[:200]
     plan_data["sessions"][0]["blocks"][0]["notes"] = ("ö" * 300)
     (first, *_) = fit_files(plan_data)
     messages = sdk_read(first.data)
-    wkt_name = messages["workout_mesgs"][0]["wkt_name"]
-    assert len(wkt_name.encode()) <= 254 and (name * 2)[:200].startswith(wkt_name)
+    workout = messages["workout_mesgs"][0]
+    assert len(workout["wkt_name"].encode()) <= 15 and workout["wkt_name"].startswith("12-07 ")
+    assert len(workout["wkt_description"].encode()) <= 254
     step = messages["workout_step_mesgs"][0]
-    assert len(step["wkt_step_name"].encode()) <= 254 and (name + " - left").startswith(step["wkt_step_name"])
-    assert len(step["notes"].encode()) <= 254 and step["notes"].startswith("2 x 15 / side. ööö")
+    assert len(step["wkt_step_name"].encode()) <= 15 and step["wkt_step_name"].startswith("L ")
+    assert name.startswith(step["wkt_step_name"][2:3]), "the step name starts with the exercise's own words"
+    assert len(step["notes"].encode()) <= 49 and step["notes"].startswith("2 x 15 / side. Ööö")
     for _, fields in fitdecode_frames(first.data):
         for value in fields.values():
             if isinstance(value, str):
@@ -238,11 +228,11 @@ def test_inspect_prints_the_steps(tmp_path):
     result = run_cli("inspect", path)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert "(training/strength_training), 11 steps" in lines[0]
-    assert lines[1].split(None, 1)[1] == "Clamshell - left: 15 reps  [hip_raise/clams]"
+    assert lines[0] == f"{path}: 12-07 Hip A (training/strength_training), 12 steps"
+    assert lines[1].split(None, 1)[1] == 'L Clamshell: 15 reps  [hip_raise/clams "Clamshell"]'
     assert "Rest: 45 s (rest)" in lines[3] and "repeat from step 0, 2 times in all" in lines[4]
     walked = run_cli("inspect", "--walk", path)
-    assert len(walked.out.splitlines()) == 1 + 16
+    assert len(walked.out.splitlines()) == 1 + 15
     not_fit = run_cli("inspect", SAMPLE_PLAN)
     assert not_fit.code == 2 and f"{SAMPLE_PLAN}: not a FIT file" in not_fit.err
 

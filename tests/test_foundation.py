@@ -470,8 +470,8 @@ def test_json_output_for_scripts(tmp_path, plan_data):
     assert run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path, "-q").code == 0
     fit = tmp_path / "fit" / "2026-12-07-hip-strength-a.fit"
     (workout,) = json.loads(run_cli("inspect", "--json", "--walk", fit).out)
-    assert workout["name"] == "Hip strength A: clamshells, monster walks, side planks with leg lift" and workout["walked"] is True
-    assert len(workout["steps"]) == 16 and workout["steps"][0]["exercise"] == "hip_raise/clams"
+    assert workout["name"] == "12-07 Hip A" and workout["walked"] is True
+    assert len(workout["steps"]) == 15 and workout["steps"][0]["exercise"] == 'hip_raise/clams "Clamshell"'
     assert workout["steps"][0]["duration_value"] == 15 and workout["steps"][2]["intensity"] == "rest"
 
 

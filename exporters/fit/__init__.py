@@ -1,7 +1,9 @@
 """The ``fit`` exporter: one Garmin FIT workout file per session, for a watch to run.
 
 Each block becomes an exercise step per side (reps, or a timed hold in milliseconds) with
-the FIT exercise category and name, a rest step, and a repeat step for the sets. The
+the FIT exercise category and name, a rest step, and a repeat step for the sets; a session
+longer than a watch takes (50 steps) becomes several files. Names are made for a watch's
+15 characters (``names.py``); ``compat=legacy`` keeps to FIT profile 21.94 (``legacy.py``). The
 package also owns what only makes sense for FIT: reading workout files back (``inspect``)
 and copying them onto a watch (``sync``, the ``garmin`` delivery target).
 
@@ -32,23 +34,30 @@ class FitExporter:
         "properties": {
             "from": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_from"},
             "to": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/date_to"},
+            "compat": {
+                "description": "current: exercise names of the current FIT profile; legacy: only categories and names of FIT "
+                               "profile 21.94, for older watches, each step titled with the library's name.",
+                "enum": ["current", "legacy"],
+                "default": "current",
+            },
         },
     }
 
     def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]:
-        from .workout import check, encode_workout, select_sessions
+        from .workout import check, encode, select_sessions, workout_files
 
         sessions = select_sessions(plan, options.get("from"), options.get("to"))
         if not sessions:
             raise InputError.at("", f"no session falls between {options.get('from') or 'the start'} and {options.get('to') or 'the end'}", "fit options")
-        check(plan, sessions)
+        compat = options.get("compat", "current")
+        check(plan, sessions, compat)
         artifacts = []
-        for session in sessions:
+        for path, messages in workout_files(plan, sessions, compat):
             try:
-                data = encode_workout(plan, session)
+                data = encode(messages)
             except Exception as e:  # checked above; reaching here is a bug, not bad input
-                raise ExportError(f"session {session.id}: the FIT encoder failed: {type(e).__name__}: {e}") from e
-            artifacts.append(Artifact(f"fit/{session.file_stem}.fit", data, MEDIA_TYPE))
+                raise ExportError(f"{path}: the FIT encoder failed: {type(e).__name__}: {e}") from e
+            artifacts.append(Artifact(path, data, MEDIA_TYPE))
         return artifacts
 
     @hookimpl

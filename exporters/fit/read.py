@@ -11,7 +11,7 @@ from typing import Any
 
 from garmin_fit_sdk import Decoder, Profile, Stream
 
-from planport import InputError
+from planport import InputError, Problem
 
 #: A watch would never run this many steps; a loop that does is malformed.
 MAX_WALK = 10_000
@@ -92,8 +92,32 @@ def describe(step: dict, titles: dict) -> str:
     return text
 
 
-def walk(steps: list[dict], source: str = "workout") -> list[dict]:
-    """The steps in the order a watch runs them, repeat steps followed; ``source`` names the file in errors."""
+def repeat_problems(steps: list[dict], source: str) -> list[Problem]:
+    """Repeat steps a watch could not follow: each must point back to an earlier step and say how often."""
+    problems = []
+    for index, step in enumerate(steps):
+        if step.get("duration_type") != "repeat_until_steps_cmplt":
+            continue
+        target, times = step.get("duration_value"), step.get("target_value")
+        where = f"step {index}"
+        if not isinstance(target, int):
+            problems.append(Problem("", f"{where}: the repeat names no step to go back to", source))
+        elif target >= len(steps):
+            problems.append(Problem("", f"{where}: the repeat points at step {target}, past the last step ({len(steps) - 1})", source))
+        elif target > index:
+            problems.append(Problem("", f"{where}: the repeat jumps forward to step {target}; a repeat goes back to an earlier step", source))
+        elif target == index:
+            problems.append(Problem("", f"{where}: the repeat points at itself, a loop with no exercise in it", source))
+        elif not isinstance(times, int) or times < 1:
+            problems.append(Problem("", f"{where}: the repeat says no number of times ({times!r})", source))
+    return problems
+
+
+def walk(steps: list[dict], source: str) -> list[dict]:
+    """The steps in the order a watch runs them, repeat steps followed; InputError naming ``source`` for a malformed repeat."""
+    problems = repeat_problems(steps, source)
+    if problems:
+        raise InputError(problems)
     done: dict[int, int] = {}
     performed = []
     pc = 0
@@ -101,14 +125,14 @@ def walk(steps: list[dict], source: str = "workout") -> list[dict]:
         step = steps[pc]
         if step.get("duration_type") == "repeat_until_steps_cmplt":
             done[pc] = done.get(pc, 1) + 1
-            if done[pc] <= (step.get("target_value") or 1):
+            if done[pc] <= step["target_value"]:
                 pc = step["duration_value"]
                 continue
             done[pc] = 1  # reset, so an enclosing loop can run this one again
         else:
             performed.append(step)
             if len(performed) > MAX_WALK:
-                raise InputError.at("", f"the workout runs more than {MAX_WALK} steps; a repeat loops forever", source)
+                raise InputError.at("", f"the workout runs more than {MAX_WALK} steps; its repeats nest too deep for a watch", source)
         pc += 1
     return performed
 

@@ -1,14 +1,21 @@
 """FIT workout files from plan sessions: the messages planport decides on, and their encoding.
 
-Each block becomes an exercise step per side (reps, or a timed hold in milliseconds)
-with the FIT exercise category and name, a rest step, and a repeat step for the sets.
+Each block becomes an exercise step per side (reps, or a timed hold in milliseconds) with
+the FIT exercise category and name, a rest step, and a repeat step for the sets. A workout
+does not end on a rest countdown: the last block's final set has no rest after it (what
+Garmin Connect's ``skipLastRestStep`` does). A session longer than a watch takes (50 steps,
+repeat steps included) is split at block boundaries into parts named ``1/2``, ``2/2``.
+
 Everything is checked before the first byte is encoded: the SDK leaves a half-written
-message behind when a field fails, so an Encoder is never reused after an error.
+message behind when a field fails, so an Encoder is never reused after an error. All
+encoding goes through ``encode(messages)``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 from functools import cache
 
 from garmin_fit_sdk import Encoder, Profile
@@ -16,21 +23,17 @@ from garmin_fit_sdk import Encoder, Profile
 from planport import InputError, Plan, Problem
 from planport.core.model import Block, Exercise, Session
 
+from . import legacy, names
+
 MANUFACTURER = "development"
 #: A product number for planport under the development manufacturer id.
 PRODUCT = 0x5050
+PRODUCT_NAME = "planport"
 MEDIA_TYPE = "application/vnd.ant.fit"
-#: FIT strings are null-terminated in a 255-byte field.
-MAX_STRING_BYTES = 254
+#: The most steps a Garmin workout takes, repeat steps included.
+MAX_STEPS = 50
 MESG_NUM = Profile["mesg_num"]
-
-
-def cut_utf8(text: str, limit: int = MAX_STRING_BYTES) -> str:
-    """``text`` cut to at most ``limit`` bytes of UTF-8, never inside a character."""
-    raw = text.encode("utf-8")
-    if len(raw) <= limit:
-        return text
-    return raw[:limit].decode("utf-8", "ignore")
+COMPAT = ("current", "legacy")
 
 
 @cache
@@ -54,78 +57,278 @@ def fit_numbers(exercise: Exercise) -> tuple[int, int]:
     return category, name
 
 
-def serial_number(plan: Plan, session: Session) -> int:
+@dataclass(frozen=True)
+class Mapping:
+    """What a step says the exercise is: FIT numbers, and the title a watch shows for them (or None)."""
+
+    category: int
+    name: int
+    title: str | None
+
+
+def _words(text: str) -> list[str]:
+    return [w.removesuffix("s") for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+
+
+def says_the_same(exercise: Exercise) -> bool:
+    """Whether the FIT name reads as the library's name (``side_lying_leg_raise`` for "Side-lying leg raise")."""
+    return exercise.fit.title is None and _words(exercise.fit.exercise_name) == _words(exercise.name)
+
+
+def mapping(exercise: Exercise, compat: str = "current") -> Mapping:
+    """The step's numbers and title; KeyError("category" | "exercise_name" | "legacy") when there are none.
+
+    The title is the library's name (its ``fit.title``, else its ``name``), written whenever the
+    FIT name does not already say it, so a watch never names a different move."""
+    category, name = fit_numbers(exercise)
+    title = None if says_the_same(exercise) else names.shorten(exercise.fit.title or exercise.name, names.NAME_BYTES)
+    if compat == "legacy":
+        known = legacy.in_21_94(exercise.fit.category, category, name)
+        pair = legacy.legacy_pair(exercise.fit.category, exercise.fit.exercise_name, known)
+        if pair is None:
+            raise KeyError("legacy")
+        if not known:
+            category, name = _categories()[pair[0]], _names(pair[0])[pair[1]]
+            title = names.shorten(exercise.fit.title or exercise.name, names.NAME_BYTES)
+    return Mapping(category, name, title)
+
+
+def serial_number(plan: Plan, session: Session, part: int = 0) -> int:
     """Non-zero (0 is the invalid value of uint32z), unique per file, the same on every export."""
-    digest = hashlib.sha256(f"{plan.athlete.id}/{plan.id}/{session.id}".encode()).digest()
+    key = f"{plan.athlete.id}/{plan.id}/{session.id}" + (f"/{part}" if part else "")
+    digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:4], "big") % 0xFFFFFFFE + 1
 
 
-def is_flexibility(plan: Plan, session: Session) -> bool:
-    return all(plan.exercise(b.exercise).kind in ("stretch", "mobility") for b in session.blocks)
+def is_flexibility(plan: Plan, blocks: tuple[Block, ...]) -> bool:
+    return all(plan.exercise(b.exercise).kind in ("stretch", "mobility") for b in blocks)
 
 
-def block_steps(plan: Plan, block: Block, first_index: int) -> list[dict]:
-    """The steps for one block: an exercise step per side, rest, then a repeat for the sets."""
+# --- steps ---------------------------------------------------------------------------
+
+
+def step_count(plan: Plan, block: Block, last: bool) -> int:
+    """How many steps ``block_steps`` writes for ``block`` (``last``: it ends the workout)."""
+    sides = block.sides(plan.exercise(block.exercise))
+    rest = 1 if block.rest_seconds else 0
+    if not (last and rest):
+        return sides + rest + (block.sets > 1)
+    if block.sets == 1:
+        return sides
+    return sides + rest + (block.sets > 2) + sides
+
+
+def block_notes(block: Block, exercise: Exercise) -> str:
+    """The step's notes, most useful first, in what a watch screen holds: dose (with any range), tempo, load, cue."""
+    return names.notes([
+        block.describe_dose(exercise),
+        f"tempo {block.tempo}" if block.tempo else "",
+        str(block.load) if block.load else "",
+        block.notes or exercise.how_to[0],
+    ])
+
+
+def block_steps(plan: Plan, block: Block, first_index: int, last: bool, compat: str) -> list[dict]:
+    """The steps for one block: an exercise step per side, rest, then a repeat for the sets.
+
+    When ``last``, the final set has no rest after it: the sets before it loop with their
+    rest, and the final one follows the repeat on its own."""
     exercise = plan.exercise(block.exercise)
-    category, name = fit_numbers(exercise)
+    fit = mapping(exercise, compat)
     unit, amount = block.dose
     if unit == "hold_seconds":
         duration = {"duration_type": "time", "duration_value": amount.low * 1000}
     else:  # reps, or steps for a walking drill; a range is written as its lower end
         duration = {"duration_type": "reps", "duration_value": amount.low}
-    cue = block.notes or exercise.how_to[0]
-    notes = cut_utf8(f"{block.describe_dose(exercise)}. {cue}")
+    text = block_notes(block, exercise)
     sides = ["left", "right"] if block.sides(exercise) == 2 else [None]
-    steps = []
-    for side in sides:
-        step = {
-            "wkt_step_name": cut_utf8(f"{exercise.name} - {side}" if side else exercise.name),
-            **duration,
-            "target_type": "open",
-            "intensity": "active",
-            "exercise_category": category,
-            "exercise_name": name,
-            "notes": notes,
-        }
-        if block.load and block.load.kg is not None:
-            step["exercise_weight"] = float(block.load.kg)
-            step["weight_display_unit"] = "kilogram"
-        steps.append(step)
-    if block.rest_seconds:
-        # A rest step carries no exercise_category: category 0 would read as bench press.
-        steps.append({"wkt_step_name": "Rest", "duration_type": "time", "duration_value": block.rest_seconds * 1000, "target_type": "open", "intensity": "rest"})
-    if block.sets > 1:
-        steps.append({"duration_type": "repeat_until_steps_cmplt", "duration_value": first_index, "target_type": "open", "target_value": block.sets})
+
+    def one_set() -> list[dict]:
+        steps = []
+        for side in sides:
+            step = {
+                "wkt_step_name": names.exercise_label(exercise.name, side),
+                **duration,
+                "target_type": "open",
+                "intensity": "active",
+                "exercise_category": fit.category,
+                "exercise_name": fit.name,
+                "notes": text,
+            }
+            if block.load and block.load.kg is not None:
+                step["exercise_weight"] = float(block.load.kg)
+                step["weight_display_unit"] = "kilogram"
+            steps.append(step)
+        return steps
+
+    # A rest step carries no exercise_category: category 0 would read as bench press.
+    rest = [{"wkt_step_name": "Rest", "duration_type": "time", "duration_value": block.rest_seconds * 1000, "target_type": "open", "intensity": "rest"}] if block.rest_seconds else []
+
+    def repeat(times: int) -> list[dict]:
+        return [{"duration_type": "repeat_until_steps_cmplt", "duration_value": first_index, "target_value": times, "target_type": "open"}] if times > 1 else []
+
+    if last and rest and block.sets > 1:
+        steps = one_set() + rest + repeat(block.sets - 1) + one_set()
+    elif last and rest:
+        steps = one_set()
+    else:
+        steps = one_set() + rest + repeat(block.sets)
+    assert len(steps) == step_count(plan, block, last)
     return steps
 
 
-def session_steps(plan: Plan, session: Session) -> list[dict]:
+# --- workouts: a session, or a part of one ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workout:
+    """One workout file: a session's blocks (all, or one part of them) and its watch name."""
+
+    session: Session
+    blocks: tuple[Block, ...]
+    part: int  # 1-based; 0 when the session is not split
+    parts: int
+    name: str
+
+    @property
+    def path(self) -> str:
+        stem = self.session.file_stem
+        return f"fit/{stem}.fit" if not self.part else f"fit/{stem}-part{self.part}.fit"
+
+
+def split_blocks(plan: Plan, blocks: tuple[Block, ...], limit: int = MAX_STEPS) -> list[tuple[Block, ...]]:
+    """``blocks`` in as few parts as keep each within ``limit`` steps, the parts as even as can be.
+
+    Parts break between blocks (a block is at most six steps), so every part is a workout
+    of its own whose repeats point inside it."""
+    n = len(blocks)
+    middle = [step_count(plan, b, False) for b in blocks]
+    prefix = [0]
+    for m in middle:
+        prefix.append(prefix[-1] + m)
+
+    def cost(i: int, j: int) -> int:  # blocks[i:j] as one workout: its last block ends it
+        return prefix[j - 1] - prefix[i] + step_count(plan, blocks[j - 1], True)
+
+    if cost(0, n) <= limit:
+        return [blocks]
+    for k in range(2, n + 1):
+        # best[j][p]: the smallest largest-part for blocks[:j] in p parts, with where the last part starts
+        inf = float("inf")
+        best: list[list[tuple[float, int]]] = [[(inf, 0)] * (k + 1) for _ in range(n + 1)]
+        best[0][0] = (0, 0)
+        for p in range(1, k + 1):
+            for j in range(1, n + 1):
+                for i in range(p - 1, j):
+                    if best[i][p - 1][0] == inf:
+                        continue
+                    worst = max(best[i][p - 1][0], cost(i, j))
+                    if worst < best[j][p][0]:
+                        best[j][p] = (worst, i)
+        if best[n][k][0] <= limit:
+            cuts, j = [], n
+            for p in range(k, 0, -1):
+                i = best[j][p][1]
+                cuts.append(blocks[i:j])
+                j = i
+            return cuts[::-1]
+    raise AssertionError("a block never exceeds the step limit on its own")
+
+
+def plan_workouts(plan: Plan) -> dict[str, list[Workout]]:
+    """Every session's workout files, by session id, named for the watch.
+
+    Names are made for the whole plan, whatever part of it is exported, so a session's name
+    never depends on the export window; a name another file of the plan already has gets a
+    number (``12-08 Hip A 2``)."""
+    layout: dict[str, list[Workout]] = {}
+    taken: set[str] = set()
+    for session in plan.ordered_sessions:
+        chunks = split_blocks(plan, session.blocks)
+        label = names.session_label(session.title)
+        workouts = []
+        for index, chunk in enumerate(chunks, 1):
+            part = index if len(chunks) > 1 else 0
+            suffix = f"{index}/{len(chunks)}" if part else ""
+            name = names.workout_name(session.date, label, suffix)
+            copy = 2
+            while name in taken:
+                name = names.workout_name(session.date, label, f"{suffix} {copy}".strip())
+                copy += 1
+            taken.add(name)
+            workouts.append(Workout(session, chunk, part, len(chunks), name))
+        layout[session.id] = workouts
+    return layout
+
+
+def workout_steps(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
     steps: list[dict] = []
-    for block in session.blocks:
-        steps += block_steps(plan, block, len(steps))
+    for n, block in enumerate(blocks):
+        steps += block_steps(plan, block, len(steps), n == len(blocks) - 1, compat)
     for index, step in enumerate(steps):
         step["message_index"] = index
     return steps
 
 
-def exercise_titles(plan: Plan, session: Session) -> list[dict]:
-    """exercise_title messages for pairs the profile names only loosely.
+def exercise_titles(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
+    """exercise_title messages: the library's names where the FIT names differ.
 
     A title applies to every step with its (category, name) pair, so it is written only
-    when all of the session's exercises on that pair agree on it."""
+    when all of the workout's exercises on that pair agree on it."""
     titles: dict[tuple[int, int], set[str | None]] = {}
-    for block in session.blocks:
-        exercise = plan.exercise(block.exercise)
-        titles.setdefault(fit_numbers(exercise), set()).add(exercise.fit.title)
+    for block in blocks:
+        fit = mapping(plan.exercise(block.exercise), compat)
+        titles.setdefault((fit.category, fit.name), set()).add(fit.title)
     messages: list[dict] = []
     for (category, name), found in titles.items():
         title = found.pop() if len(found) == 1 else None
         if title is not None:
-            messages.append({"message_index": len(messages), "exercise_category": category, "exercise_name": name, "wkt_step_name": cut_utf8(title)})
+            messages.append({"message_index": len(messages), "exercise_category": category, "exercise_name": name, "wkt_step_name": title})
     return messages
 
 
-def check(plan: Plan, sessions: list[Session]) -> None:
+def description(workout: Workout) -> str:
+    """The full title (and part) and the session's notes: what the short name leaves out."""
+    session = workout.session
+    text = session.title + (f" (part {workout.part} of {workout.parts})" if workout.part else "")
+    if session.notes:
+        text += f". {session.notes}"
+    return names.cut_words(text, names.TEXT_BYTES, "…")
+
+
+def workout_messages(plan: Plan, workout: Workout, compat: str = "current") -> list[tuple[int, dict]]:
+    """The file's messages in order, as (message number, fields): planport's part of the work."""
+    steps = workout_steps(plan, workout.blocks, compat)
+    file_id = {
+        "type": "workout",
+        "manufacturer": MANUFACTURER,
+        "product": PRODUCT,
+        "serial_number": serial_number(plan, workout.session, workout.part),
+        "time_created": plan.created,
+        "product_name": PRODUCT_NAME,
+    }
+    message = {
+        "sport": "training",
+        "sub_sport": "flexibility_training" if is_flexibility(plan, workout.blocks) else "strength_training",
+        "num_valid_steps": len(steps),
+        "wkt_name": workout.name,
+        "wkt_description": description(workout),
+    }
+    return [
+        (MESG_NUM["FILE_ID"], file_id),
+        (MESG_NUM["WORKOUT"], message),
+        *((MESG_NUM["WORKOUT_STEP"], step) for step in steps),
+        *((MESG_NUM["EXERCISE_TITLE"], title) for title in exercise_titles(plan, workout.blocks, compat)),
+    ]
+
+
+def workout_files(plan: Plan, sessions: list[Session], compat: str = "current") -> list[tuple[str, list[tuple[int, dict]]]]:
+    """(artifact path, messages) for every workout file of ``sessions``; ``check`` them first."""
+    layout = plan_workouts(plan)
+    return [(w.path, workout_messages(plan, w, compat)) for s in sessions for w in layout[s.id]]
+
+
+def check(plan: Plan, sessions: list[Session], compat: str = "current") -> None:
     """Everything the Encoder would trip over, found before it runs."""
     index = {e.id: i for i, e in enumerate(plan.exercises)}
     problems = []
@@ -136,44 +339,22 @@ def check(plan: Plan, sessions: list[Session]) -> None:
             if exercise.id in reported:
                 continue
             try:
-                fit_numbers(exercise)
+                mapping(exercise, compat)
             except KeyError as e:
                 part = e.args[0]
+                fit = exercise.fit
                 if part == "category":
-                    reason = f"{exercise.fit.category!r} is not a FIT exercise category"
+                    reason = f"{fit.category!r} is not a FIT exercise category"
+                elif part == "exercise_name":
+                    reason = f"{fit.exercise_name!r} is not an exercise name of the FIT category {fit.category}"
                 else:
-                    reason = f"{exercise.fit.exercise_name!r} is not an exercise name of the FIT category {exercise.fit.category}"
+                    part = "exercise_name"
+                    reason = (f"{fit.category}/{fit.exercise_name} is newer than FIT profile {legacy.PROFILE} and has no "
+                              f"older equivalent for fit.compat=legacy; map the exercise to an older entry or export with fit.compat=current")
                 problems.append(Problem(f"/exercises/{index[exercise.id]}/fit/{part}", f"session {session.id}: {reason}"))
                 reported.add(exercise.id)
     if problems:
         raise InputError(problems)
-
-
-def workout_messages(plan: Plan, session: Session) -> list[tuple[int, dict]]:
-    """The file's messages in order, as (message number, fields): planport's part of the work."""
-    steps = session_steps(plan, session)
-    file_id = {
-        "type": "workout",
-        "manufacturer": MANUFACTURER,
-        "product": PRODUCT,
-        "serial_number": serial_number(plan, session),
-        "time_created": plan.created,
-        "product_name": "planport",
-    }
-    workout = {
-        "sport": "training",
-        "sub_sport": "flexibility_training" if is_flexibility(plan, session) else "strength_training",
-        "num_valid_steps": len(steps),
-        "wkt_name": cut_utf8(session.title),
-    }
-    if session.notes:
-        workout["wkt_description"] = cut_utf8(session.notes)
-    return [
-        (MESG_NUM["FILE_ID"], file_id),
-        (MESG_NUM["WORKOUT"], workout),
-        *((MESG_NUM["WORKOUT_STEP"], step) for step in steps),
-        *((MESG_NUM["EXERCISE_TITLE"], title) for title in exercise_titles(plan, session)),
-    ]
 
 
 def encode(messages: list[tuple[int, dict]]) -> bytes:
@@ -182,10 +363,6 @@ def encode(messages: list[tuple[int, dict]]) -> bytes:
     for number, fields in messages:
         encoder.on_mesg(number, fields)
     return encoder.close()
-
-
-def encode_workout(plan: Plan, session: Session) -> bytes:
-    return encode(workout_messages(plan, session))
 
 
 def select_sessions(plan: Plan, first: str | None, last: str | None) -> list[Session]:
