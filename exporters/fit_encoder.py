@@ -47,6 +47,7 @@ PROTOCOL_VERSION = 0x20  # 2.0, as the SDK Encoder writes
 LOCAL_SLOTS = FIT.LOCAL_MESG_NUM_MASK + 1
 SKIPPED_KEYS = ("mesg_num", "developer_fields")
 STRING = FIT.BASE_TYPE["STRING"]
+LOCAL_HEADERS = [bytes((local,)) for local in range(LOCAL_SLOTS)]  # a data message's header byte
 
 
 class Unsupported(Exception):
@@ -267,8 +268,9 @@ def _encode_messages(messages: list[tuple[int, dict]]) -> bytes:
     # which matches a message with the same fields in any order.
     slots: list[tuple | None] = [None] * LOCAL_SLOTS
     slot_of: dict[tuple, int] = {}  # layout -> its slot, while it holds one
-    # A message's shape (its number, then field number, size, base type of each field in its order) -> (slot, layout, same order):
-    # most messages repeat a shape, and a tuple of ints hashes faster than a layout.
+    # A message's shape (its number, then number, size and base type of each field, in its
+    # order) -> (slot, layout, same order as the slot's definition): a tuple of ints is
+    # quicker to make and to look up than a layout, and most messages repeat a shape.
     known_shapes: dict[tuple, tuple[int, tuple, bool]] = {}
     slot_orders: list[list[int]] = [[] for _ in range(LOCAL_SLOTS)]
     next_local = 0
@@ -331,9 +333,6 @@ def _encode_messages(messages: list[tuple[int, dict]]) -> bytes:
             by_num = dict(zip(definitions[::3], data))
             parts += [by_num[num] for num in slot_orders[local][::3]]
     return b"".join(parts)
-
-
-LOCAL_HEADERS = [bytes((local,)) for local in range(LOCAL_SLOTS)]
 
 
 def encode_sdk(messages: list[tuple[int, dict]]) -> bytes:
