@@ -15,13 +15,14 @@ Every figure comes from this one run; the bytes of the two encoders are compared
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import timeit
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,9 +31,24 @@ import roster  # noqa: E402  (bench/ is not a package)
 from batch import machine  # noqa: E402
 
 
-def median_us(function, repeat: int) -> float:
-    """Median of ``repeat`` single calls, in microseconds (timeit turns the collector off)."""
-    return statistics.median(timeit.repeat(function, number=1, repeat=repeat)) * 1e6
+def medians_us(functions: list, repeat: int, best: list | None = None) -> list[float]:
+    """Median of ``repeat`` calls of each function, in microseconds, the calls taken in turn.
+
+    Taking turns (a, b, a, b...) lets a busy machine slow every function alike, so their
+    ratio holds even when their absolute times drift. ``best`` gets each one's fastest call."""
+    times: list[list[float]] = [[] for _ in functions]
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for function, spent in zip(functions, times, strict=True):
+                started = time.perf_counter()
+                function()
+                spent.append(time.perf_counter() - started)
+    finally:
+        gc.enable()
+    if best is not None:
+        best.append([min(spent) * 1e6 for spent in times])
+    return [statistics.median(spent) * 1e6 for spent in times]
 
 
 def sample_plans():
@@ -72,20 +88,21 @@ def main() -> None:
     print(f"sample sessions: {len(workouts)} workouts, {statistics.median(sizes):.0f} bytes median ({min(sizes)}-{max(sizes)})")
 
     sdk, fast, ratios, crc_sdk, crc_byte, crc_word = [], [], [], [], [], []
+    best: list[list[float]] = []
     for messages in workouts:
         data = fit_encoder.encode_fast(messages)
-        # the SDK and planport's encoder one right after the other, so both see the same machine
-        s = median_us(lambda m=messages: fit_encoder.encode_sdk(m), args.repeat)
-        f = median_us(lambda m=messages: fit_encoder.encode_fast(m), args.repeat)
+        s, f = medians_us([lambda m=messages: fit_encoder.encode_sdk(m), lambda m=messages: fit_encoder.encode_fast(m)], args.repeat, best)
         sdk.append(s), fast.append(f), ratios.append(s / f)
-        crc_sdk.append(median_us(lambda d=data: CrcCalculator.calculate_crc(d, 0, len(d)), args.repeat))
-        crc_byte.append(median_us(lambda d=data: fit_encoder.crc_bytewise(d), args.repeat))
-        crc_word.append(median_us(lambda d=data: fit_encoder.crc_wordwise(d), args.repeat))
+        crcs = medians_us([lambda d=data: CrcCalculator.calculate_crc(d, 0, len(d)), lambda d=data: fit_encoder.crc_bytewise(d),
+                           lambda d=data: fit_encoder.crc_wordwise(d)], args.repeat)
+        crc_sdk.append(crcs[0]), crc_byte.append(crcs[1]), crc_word.append(crcs[2])
     med = statistics.median
-    print(f"per workout, median over the {len(workouts)} sessions of each one's median of {args.repeat} calls:")
+    print(f"per workout, median over the {len(workouts)} sessions of each one's median of {args.repeat} calls (the encoders in turn):")
     print(f"  SDK Encoder:        {med(sdk):8.0f} us  ({min(sdk):.0f}-{max(sdk):.0f})")
     print(f"  planport encoder:   {med(fast):8.0f} us  ({min(fast):.0f}-{max(fast):.0f})")
     print(f"  ratio SDK / planport: {med(sdk) / med(fast):6.1f}x (median of per-workout ratios {med(ratios):.1f}x, {min(ratios):.1f}-{max(ratios):.1f}x)")
+    best_sdk, best_fast = med([b[0] for b in best]), med([b[1] for b in best])
+    print(f"  fastest call of each, median over the sessions: SDK {best_sdk:.0f} us, planport {best_fast:.0f} us, {best_sdk / best_fast:.1f}x")
     print("  CRC of the whole file alone:")
     print(f"    SDK nibble table, per byte:   {med(crc_sdk):7.0f} us")
     print(f"    256-entry table, per byte:    {med(crc_byte):7.0f} us")
@@ -109,9 +126,9 @@ def main() -> None:
         counts.append(len(plan.sessions))
         a, b = exporter.export(plan, {"encoder": "sdk"}), exporter.export(plan, {"encoder": "fast"})
         assert [x.data for x in a] == [x.data for x in b], "the encoders disagree"
-        for name, times in per_athlete.items():
-            times.append(median_us(lambda p=plan, n=name: exporter.export(p, {"encoder": n}), calls) / 1e3)
-        messages_only.append(median_us(lambda p=plan: [fit.workout_messages(p, s) for s in p.ordered_sessions], calls) / 1e3)
+        spent = medians_us([lambda p=plan: exporter.export(p, {"encoder": "sdk"}), lambda p=plan: exporter.export(p, {"encoder": "fast"}),
+                            lambda p=plan: [fit.workout_messages(p, s) for s in p.ordered_sessions]], calls)
+        per_athlete["sdk"].append(spent[0] / 1e3), per_athlete["fast"].append(spent[1] / 1e3), messages_only.append(spent[2] / 1e3)
     s, f = med(per_athlete["sdk"]), med(per_athlete["fast"])
     print(f"per athlete, FIT exporter's export(), {len(plans)} bench roster athletes ({med(counts):.0f} workouts median, {min(counts)}-{max(counts)}):")
     print(f"  -o fit.encoder=sdk: {s:8.1f} ms")
