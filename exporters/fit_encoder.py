@@ -58,7 +58,7 @@ class Unsupported(Exception):
 # The FIT CRC is CRC-16/ARC (reflected polynomial 0xA001, start 0). On this project's
 # workouts in CPython 3.11 (bench/fit_encoder.py), a byte per lookup in a 256-entry table
 # takes about 3 times as long as 16 bits per lookup in a 65,536-entry table, and a nibble
-# table (the SDK's way) 8 to 13 times. The big table is built on first use from the small
+# table (the SDK's way) 8 to 24 times. The big table is built on first use from the small
 # one (10-30 ms, 2 MB of ints), not at import.
 
 
