@@ -40,6 +40,11 @@ class FitExporter:
                 "enum": ["current", "legacy"],
                 "default": "current",
             },
+            "encoder": {
+                "description": "fast: planport's encoder; sdk: the Garmin FIT SDK's Encoder. Both write the same bytes.",
+                "enum": ["fast", "sdk"],
+                "default": "fast",
+            },
         },
     }
 
@@ -54,7 +59,7 @@ class FitExporter:
         artifacts = []
         for path, messages in workout_files(plan, sessions, compat):
             try:
-                data = encode(messages)
+                data = encode(messages, options.get("encoder", "fast"))
             except Exception as e:  # checked above; reaching here is a bug, not bad input
                 raise ExportError(f"{path}: the FIT encoder failed: {type(e).__name__}: {e}") from e
             artifacts.append(Artifact(path, data, MEDIA_TYPE))

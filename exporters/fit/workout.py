@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from garmin_fit_sdk import Encoder, Profile
+from garmin_fit_sdk import Profile
 
 from planport import InputError, Plan, Problem
 from planport.core.model import Block, Exercise, Session
 
+from . import encoder as encoder_module
 from . import legacy, names
 
 MANUFACTURER = "development"
@@ -357,12 +358,14 @@ def check(plan: Plan, sessions: list[Session], compat: str = "current") -> None:
         raise InputError(problems)
 
 
-def encode(messages: list[tuple[int, dict]]) -> bytes:
-    """The Encoder alone; a fresh one each time, since one that failed holds garbage."""
-    encoder = Encoder()
-    for number, fields in messages:
-        encoder.on_mesg(number, fields)
-    return encoder.close()
+#: ``fast``: planport's encoder (the SDK's bytes, made with struct and a table CRC; the SDK's own
+#: Encoder where it declines); ``sdk``: the Garmin SDK's Encoder alone.
+ENCODERS = {"fast": encoder_module.encode, "sdk": encoder_module.encode_sdk}
+
+
+def encode(messages: list[tuple[int, dict]], encoder: str = "fast") -> bytes:
+    """The file's bytes from its messages, by the chosen encoder."""
+    return ENCODERS[encoder](messages)
 
 
 def select_sessions(plan: Plan, first: str | None, last: str | None) -> list[Session]:
