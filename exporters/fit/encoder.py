@@ -246,7 +246,7 @@ def _message_fields(mesg_num: int) -> dict[str, Field | None]:
 
 def profile_version() -> int:
     version = Profile["version"]
-    return version["major"] * 1000 + version["minor"]
+    return int(version["major"]) * 1000 + int(version["minor"])
 
 
 # --- messages -------------------------------------------------------------------------
