@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Mozilla's ical.js (Thunderbird's parser), an independent iCalendar reader for the tests.
+ICALJS_VERSION := 2.2.1
+ICALJS := .node/node_modules/ical.js/.planport-$(ICALJS_VERSION)
 
 .PHONY: demo test bench clean
 
@@ -19,11 +22,15 @@ demo: $(STAMP)
 	$(BIN)/planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
 	$(BIN)/planport export samples/plans/hip-2-weeks.json --to json,ics,fit,csv --out out/
 
-test: $(STAMP)
+$(ICALJS):
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .node ical.js@$(ICALJS_VERSION)
+	touch $(ICALJS)
+
+test: $(STAMP) $(ICALJS)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/batch.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) .node out .pytest_cache

@@ -1,32 +1,105 @@
 """The ``ics`` exporter: one iCalendar event per session, in the athlete's time zone.
 
-Times are written with TZID and a VTIMEZONE for the zone (floating times shift in some
-clients). UIDs are derived from athlete, plan and session ids, so re-importing a changed
-plan updates events instead of duplicating them; DTSTAMP and SEQUENCE come from the
-plan's creation time and revision, never from the clock.
+Times carry the athlete's TZID with a VTIMEZONE that planport builds from the zone's own
+transitions (``ics_timezone``), so clients that read the file's VTIMEZONE (Thunderbird,
+servers built on vobject) and clients that use their own zone data agree. A session whose
+local start or end is ambiguous (the repeated hour when clocks go back) is written in UTC,
+which no client can read two ways; a start in a spring-forward gap has already been moved
+to the real wall-clock time by ``Plan.span`` (RFC 5545's reading: the offset before the gap).
+
+UIDs are derived from athlete, plan and session ids, so re-importing a changed plan updates
+events instead of duplicating them. DTSTAMP and SEQUENCE come from the plan (``created`` and
+``revision``), never from the clock; when an earlier copy of the calendar is at hand (the
+server's copy in a CalDAV sync, the previous file), ``restamp`` raises SEQUENCE and DTSTAMP
+of exactly the events whose content changed (see ``Stamp``).
+
+The file carries no METHOD: a plain calendar file is not an iTIP message (RFC 5546 would
+then require an ORGANIZER, and RFC 4791 forbids METHOD in stored CalDAV objects).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vText
 
 from planport.core.card import session_card
 from planport.core.model import Plan, Session
 from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
 
+from .ics_timezone import vtimezone
+
 PRODID = "-//planport//planport hip plans//EN"
 _UID_NAMESPACE = uuid.UUID("6f0c7a52-3c1e-4d0a-9a57-6c1f1d0e2b11")
 MEDIA_TYPE = "text/calendar"
+UTC = dt.timezone.utc
+#: Marks every event planport writes with the athlete and plan it belongs to; a CalDAV
+#: sync changes or deletes only events that carry its own plan's mark.
+PLAN_MARK = "X-PLANPORT-PLAN"
+#: A fingerprint of the event's content as planport wrote it (see ``fingerprint``).
+CONTENT_MARK = "X-PLANPORT-HASH"
+#: Properties that say *when* an event was written, not *what* it says.
+STAMP_PROPERTIES = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", CONTENT_MARK)
+
+# RFC 5545 TEXT excludes the controls other than HTAB; a line break is escaped as \n.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+SINGLE_LINE = {
+    "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+    "description": "a single line without control characters (line breaks, tabs, NUL, ESC)",
+}
+
+
+def clean_text(text: str, single_line: bool = False) -> str:
+    """``text`` as RFC 5545 TEXT allows it: CR and CRLF become line feeds (or spaces when
+    the property is one line, like a calendar name), other control characters become U+FFFD
+    so a stray ESC or NUL is visible rather than breaking the file for strict readers."""
+    text = _LINE_BREAK.sub(" " if single_line else "\n", text)
+    if single_line:
+        text = text.replace("\t", " ")
+    return _CONTROL.sub("\ufffd", text)
 
 
 def session_uid(plan: Plan, session: Session) -> str:
     """Stable across re-exports of the same session, distinct across athletes, plans and sessions."""
     key = f"{plan.athlete.id}/{plan.id}/{session.id}"
     return f"{uuid.uuid5(_UID_NAMESPACE, key)}@planport"
+
+
+def plan_mark(plan: Plan) -> str:
+    """The ``X-PLANPORT-PLAN`` value: which athlete's which plan an event belongs to."""
+    return f"{plan.athlete.id}/{plan.id}"
+
+
+def is_ambiguous(moment: dt.datetime) -> bool:
+    """True when ``moment``'s wall-clock time happens twice in its zone (clocks going back)."""
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """When an event was last revised: its SEQUENCE and DTSTAMP.
+
+    Without an earlier copy, every event gets the plan's (``revision``, ``created``). With
+    one (``restamp``), an event whose fingerprint is unchanged keeps the earlier stamp, and
+    a changed one gets SEQUENCE one higher and DTSTAMP one second later than the earlier copy
+    (never below the plan's own). No rule without an earlier copy can do this: a session moved
+    and moved back would need a stamp both higher and lower than the other version's."""
+
+    sequence: int
+    dtstamp: dt.datetime
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> Stamp:
+        return cls(plan.revision, plan.created)
+
+    def after(self, plan: Plan) -> Stamp:
+        """The stamp of a changed event whose earlier copy had this stamp."""
+        return Stamp(max(self.sequence + 1, plan.revision), max(self.dtstamp + dt.timedelta(seconds=1), plan.created))
 
 
 class IcsExporter:
@@ -37,12 +110,12 @@ class IcsExporter:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "alarm_minutes": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/minutes_before", "description": "Add a reminder this many minutes before each session (Google ignores reminders on import)."},
-            "all_day": {"type": "boolean", "default": False, "description": "Write all-day events instead of timed ones."},
-            "calendar_name": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/label", "description": "The calendar's name (X-WR-CALNAME); the plan's name by default."},
+            "alarm_minutes": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/minutes_before", "description": "Add a reminder this many minutes before each session (Google ignores reminders on import); with all_day, before the session's time."},
+            "all_day": {"type": "boolean", "default": False, "description": "Write all-day events instead of timed ones; the time is kept in the title."},
+            "calendar_name": {"allOf": [{"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/label"}, SINGLE_LINE], "description": "The calendar's name (NAME, X-WR-CALNAME); the plan's name by default."},
             "how_to": {"type": "boolean", "default": True, "description": "Include each exercise's how-to steps in the description."},
-            "location": {"type": "string", "maxLength": 200, "description": "A location for every event."},
-            "url": {"type": "string", "maxLength": 500, "pattern": "^https?://", "description": "A link for every event, such as the plan's page."},
+            "location": {"allOf": [{"type": "string", "maxLength": 200}, SINGLE_LINE], "description": "A location for every event."},
+            "url": {"type": "string", "maxLength": 500, "pattern": "^https?://[^\\s\\u0000-\\u001f\\u007f]*$", "description": "A link for every event, such as the plan's page."},
             "files": {"enum": ["plan", "session"], "default": "plan", "description": "One calendar for the plan, or one file per session."},
         },
     }
@@ -50,76 +123,146 @@ class IcsExporter:
     def export(self, plan: Plan, options: dict) -> list[Artifact]:
         sessions = plan.ordered_sessions
         if options.get("files", "plan") == "session":
-            return [Artifact(f"ics/{s.file_stem}.ics", serialize(calendar_fields(plan, [s], options)), MEDIA_TYPE) for s in sessions]
-        return [Artifact(f"{plan.id}.ics", serialize(calendar_fields(plan, sessions, options)), MEDIA_TYPE)]
+            return [Artifact(f"ics/{s.file_stem}.ics", calendar(plan, [s], options).to_ical(), MEDIA_TYPE) for s in sessions]
+        return [Artifact(f"{plan.id}.ics", calendar(plan, sessions, options).to_ical(), MEDIA_TYPE)]
 
 
-@dataclass(frozen=True)
-class CalendarFields:
-    """Everything planport decides about a calendar, as plain values; ``serialize`` hands them to icalendar."""
-
-    properties: list[tuple[str, object]]
-    events: list[tuple[list[tuple[str, object]], list[tuple[str, object]] | None]]  # (event, alarm)
-    zone_years: tuple[dt.date, dt.date] | None
+def zone_window(sessions) -> tuple[dt.date, dt.date]:
+    """The dates a VTIMEZONE must be exact for: the sessions' years, plus the next (margin
+    for ends past midnight and for clients that look ahead)."""
+    return dt.date(sessions[0].date.year, 1, 1), dt.date(sessions[-1].date.year + 2, 1, 1)
 
 
-def calendar_fields(plan: Plan, sessions, options: dict) -> CalendarFields:
-    properties = [
-        ("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
-        ("x-wr-calname", options.get("calendar_name") or plan.name), ("x-wr-timezone", plan.athlete.time_zone),
-    ]
-    events = [event_fields(plan, session, options) for session in sessions]
-    zone_years = None
+def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | None = None, properties=()) -> Calendar:
+    """A VCALENDAR of ``sessions``; ``stamps`` maps a UID to its stamp (the plan's by default);
+    ``properties`` are extra calendar properties (a feed's, for example)."""
+    cal = Calendar()
+    name = clean_text(options.get("calendar_name") or plan.name, single_line=True)
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-timezone", plan.athlete.time_zone)
+    for key, value, params in properties:
+        cal.add(key, value, parameters=params)
+    sessions = sorted(sessions, key=lambda s: (s.date, s.start_time, s.id))
     if not options.get("all_day"):
-        # Cover the plan's years only: a VTIMEZONE from 1970 to 2038 is noise.
-        first, last = sessions[0].date, sessions[-1].date
-        zone_years = (dt.date(first.year - 1, 1, 1), dt.date(last.year + 2, 1, 1))
-    return CalendarFields(properties, events, zone_years)
+        cal.add_component(vtimezone(plan.athlete.time_zone, *zone_window(sessions)))
+    default = Stamp.of_plan(plan)
+    for session in sessions:
+        event = session_event(plan, session, options)
+        stamp_event(event, (stamps or {}).get(str(event["UID"]), default))
+        cal.add_component(event)
+    return cal
 
 
-def event_fields(plan: Plan, session: Session, options: dict):
-    fields: list[tuple[str, object]] = [
-        ("uid", session_uid(plan, session)), ("dtstamp", plan.created), ("last-modified", plan.created),
-        ("sequence", plan.revision), ("summary", session.title),
-    ]
+def session_event(plan: Plan, session: Session, options: dict) -> Event:
+    """The event for ``session`` with everything but its stamp (see ``stamp_event``)."""
+    event = Event()
+    event.add("uid", session_uid(plan, session))
+    start, end = plan.span(session)
+    title = clean_text(session.title, single_line=True)
+    card = clean_text(session_card(plan, session, how_to=options.get("how_to", True)))
     if options.get("all_day"):
-        fields += [("dtstart", session.date), ("dtend", session.date + dt.timedelta(days=1))]
+        clock = start.strftime("%H:%M")
+        event.add("summary", f"{clock} {title}")
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + dt.timedelta(days=1))
+        card = f"Starts at {clock} ({plan.athlete.time_zone}).\n{card}"
     else:
-        start, end = plan.span(session)
-        fields += [("dtstart", start), ("dtend", end)]
-    fields += [
-        ("description", session_card(plan, session, how_to=options.get("how_to", True))),
-        ("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind]),
-        ("status", "CONFIRMED"), ("transp", "OPAQUE"),
-    ]
+        event.add("summary", title)
+        if is_ambiguous(start) or is_ambiguous(end):
+            # Clients disagree on which of the two 01:30s a TZID time means; UTC has one.
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    event.add("description", card)
+    event.add("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
     if options.get("location"):
-        fields.append(("location", options["location"]))
+        event.add("location", clean_text(options["location"], single_line=True))
     if options.get("url"):
-        fields.append(("url", options["url"]))
-    alarm = None
+        event.add("url", options["url"])
+    event.add(PLAN_MARK, plan_mark(plan))
     minutes = options.get("alarm_minutes")
     if minutes is not None:
-        alarm = [("action", "DISPLAY"), ("description", session.title), ("trigger", dt.timedelta(minutes=-minutes))]
-    return fields, alarm
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        if options.get("all_day"):
+            # Relative to the session's time, not to the all-day event's midnight.
+            moment = (plan.span(session)[0] - dt.timedelta(minutes=minutes)).astimezone(UTC)
+            alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
+        else:
+            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+        event.add_component(alarm)
+    return event
 
 
-def serialize(fields: CalendarFields) -> bytes:
-    """The icalendar calls alone: what the library does for planport."""
-    cal = Calendar()
-    for name, value in fields.properties:
-        cal.add(name, value)
-    for event_props, alarm_props in fields.events:
-        event = Event()
-        for name, value in event_props:
-            event.add(name, value)
-        if alarm_props:
-            alarm = Alarm()
-            for name, value in alarm_props:
-                alarm.add(name, value)
-            event.add_component(alarm)
-        cal.add_component(event)
-    if fields.zone_years:
-        cal.add_missing_timezones(*fields.zone_years)
+def fingerprint(event: Event) -> str:
+    """A hash of what an event says (times as instants, texts, alarms), not of how a server
+    formats it: the same for planport's copy and a server's reformatted copy of it, and
+    different once the athlete edits the time, title, description or reminders."""
+    parts = []
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS", "TRANSP", "UID", PLAN_MARK):
+        parts.append(f"{name}={event.get(name, '')}")
+    for name in ("DTSTART", "DTEND"):
+        value = event.decoded(name, None)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+        parts.append(f"{name}={value}")
+    categories = event.get("CATEGORIES")
+    categories = categories if isinstance(categories, list) else [categories] if categories else []
+    parts.append("CATEGORIES=" + ",".join(str(c) for cat in categories for c in cat.cats))
+    for alarm in event.walk("VALARM"):
+        trigger = alarm.decoded("TRIGGER", None)
+        if isinstance(trigger, dt.datetime):
+            trigger = trigger.astimezone(UTC).isoformat()
+        parts.append(f"ALARM={alarm.get('ACTION', '')}|{trigger}|{alarm.get('DESCRIPTION', '')}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def stamp_event(event: Event, stamp: Stamp) -> None:
+    """Write ``stamp`` and the content fingerprint into ``event`` (replacing any)."""
+    for name in STAMP_PROPERTIES:
+        event.pop(name, None)
+    event.add("dtstamp", stamp.dtstamp)
+    event.add("last-modified", stamp.dtstamp)
+    event.add("sequence", stamp.sequence)
+    event.add(CONTENT_MARK, fingerprint(event))
+
+
+def earlier_stamp(event: Event) -> tuple[Stamp, str | None]:
+    """The stamp of an earlier copy of an event and the fingerprint planport wrote into it."""
+    sequence = int(event.get("SEQUENCE", 0))
+    stamp = event.decoded("DTSTAMP", None) or dt.datetime(1970, 1, 1, tzinfo=UTC)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    mark = event.get(CONTENT_MARK)
+    return Stamp(sequence, stamp.astimezone(UTC)), None if mark is None else str(mark)
+
+
+def next_stamp(plan: Plan, event: Event, earlier: Event | None) -> Stamp:
+    """The stamp ``event`` (planport's new copy) gets, given the earlier copy, if any."""
+    if earlier is None:
+        return Stamp.of_plan(plan)
+    stamp, written = earlier_stamp(earlier)
+    if written == fingerprint(event) and written == fingerprint(earlier):
+        return stamp
+    return stamp.after(plan)
+
+
+def restamp(plan: Plan, new: bytes, previous: bytes | None) -> bytes:
+    """``new`` (this plan's calendar) with SEQUENCE and DTSTAMP carried on from ``previous``
+    (the calendar delivered before): unchanged events keep their stamps, changed ones get
+    higher ones. Same inputs, same bytes; ``restamp(plan, x, None) == x``."""
+    if previous is None:
+        return new
+    earlier = {str(e["UID"]): e for e in Calendar.from_ical(previous).walk("VEVENT")}
+    cal = Calendar.from_ical(new)
+    for event in cal.walk("VEVENT"):
+        stamp_event(event, next_stamp(plan, event, earlier.get(str(event["UID"]))))
     return cal.to_ical()
 
 
