@@ -276,7 +276,7 @@ def sync_plan(
     overwrite: bool = False,
     today: dt.date,
     options: dict | None = None,
-    client_factory: Callable[[str, Credentials], object] = _client,
+    client_factory: Callable[[str, Credentials], object] | None = None,
 ) -> SyncReport:
     """Make the collection at ``url`` hold ``plan``'s sessions (see the module's docstring).
 
@@ -288,7 +288,7 @@ def sync_plan(
         url += "/"
     options = options or {}
     report = SyncReport(_safe(url), dry_run)
-    client = client_factory(url, credentials)
+    client = (client_factory or _client)(url, credentials)
     _count_requests(client, report)
     mark = ical.plan_mark(plan)
 
