@@ -156,6 +156,15 @@ def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | Non
     return cal
 
 
+def calendar_fields(plan: Plan, sessions, options: dict) -> Calendar:
+    """The calendar built but not serialized (bench/batch.py times ``serialize`` apart)."""
+    return calendar(plan, sessions, options)
+
+
+def serialize(cal: Calendar) -> bytes:
+    return cal.to_ical()
+
+
 def session_event(plan: Plan, session: Session, options: dict) -> Event:
     """The event for ``session`` with everything but its stamp (see ``stamp_event``)."""
     event = Event()

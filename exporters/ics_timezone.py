@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 
@@ -150,8 +151,12 @@ def _observance(daylight: bool, onset: dt.datetime, before: State, after: State)
     return component
 
 
+@functools.lru_cache(maxsize=256)
 def vtimezone(name: str, start: dt.date, end: dt.date) -> Timezone:
-    """A VTIMEZONE for the IANA zone ``name`` that is exact from ``start`` to ``end``."""
+    """A VTIMEZONE for the IANA zone ``name`` that is exact from ``start`` to ``end``.
+
+    Cached: a sync or a batch asks for the same windows again and again. The component is
+    shared, so callers add it to calendars and serialize it, and never change it."""
     zone = zoneinfo.ZoneInfo(name)
     begin = dt.datetime.combine(start, dt.time(), zone).astimezone(UTC)
     first, changes = transitions(zone, begin, dt.datetime.combine(end, dt.time(), UTC))
