@@ -25,7 +25,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event, vText
+from icalendar import Alarm, Calendar, Component, Event, vText
 
 from planport.core.card import session_card
 from planport.core.model import Plan, Session
@@ -209,7 +209,7 @@ def session_event(plan: Plan, session: Session, options: dict) -> Event:
     return event
 
 
-def fingerprint(event: Event) -> str:
+def fingerprint(event: Component) -> str:
     """A hash of what an event says (times as instants, texts, alarms), not of how a server
     formats it: the same for planport's copy and a server's reformatted copy of it, and
     different once the athlete edits the time, title, description or reminders."""
@@ -232,7 +232,7 @@ def fingerprint(event: Event) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def stamp_event(event: Event, stamp: Stamp) -> None:
+def stamp_event(event: Component, stamp: Stamp) -> None:
     """Write ``stamp`` and the content fingerprint into ``event`` (replacing any)."""
     for name in STAMP_PROPERTIES:
         event.pop(name, None)
@@ -242,7 +242,7 @@ def stamp_event(event: Event, stamp: Stamp) -> None:
     event.add(CONTENT_MARK, fingerprint(event))
 
 
-def earlier_stamp(event: Event) -> tuple[Stamp, str | None]:
+def earlier_stamp(event: Component) -> tuple[Stamp, str | None]:
     """The stamp of an earlier copy of an event and the fingerprint planport wrote into it."""
     sequence = int(event.get("SEQUENCE", 0))
     stamp = event.decoded("DTSTAMP", None) or dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -252,7 +252,7 @@ def earlier_stamp(event: Event) -> tuple[Stamp, str | None]:
     return Stamp(sequence, stamp.astimezone(UTC)), None if mark is None else str(mark)
 
 
-def next_stamp(plan: Plan, event: Event, earlier: Event | None) -> Stamp:
+def next_stamp(plan: Plan, event: Component, earlier: Component | None) -> Stamp:
     """The stamp ``event`` (planport's new copy) gets, given the earlier copy, if any."""
     if earlier is None:
         return Stamp.of_plan(plan)

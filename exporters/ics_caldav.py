@@ -37,7 +37,7 @@ from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 import click
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from planport.core.errors import InputError, PlanportError
 from planport.core.model import Plan, Session
@@ -167,7 +167,7 @@ class Stored:
 
     href: str
     etag: str | None
-    event: object  # icalendar.Event
+    event: Component  # the VEVENT
 
 
 def _local_start(plan: Plan, event) -> dt.datetime | None:
@@ -193,9 +193,9 @@ def resource_name(uid: str) -> str:
 
 
 def _client(url: str, credentials: Credentials):
-    import caldav
+    from caldav.davclient import DAVClient
 
-    return caldav.DAVClient(url, username=credentials.user, password=credentials.password, timeout=TIMEOUT_SECONDS, ssl_verify_cert=True)
+    return DAVClient(url, username=credentials.user, password=credentials.password, timeout=TIMEOUT_SECONDS, ssl_verify_cert=True)
 
 
 def _http_problem(url: str, status: int | None, what: str) -> PlanportError:
