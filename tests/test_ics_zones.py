@@ -177,3 +177,25 @@ def test_icaljs_reads_every_zone_at_zoneinfos_instants(exported_zones):
     for zone, (path, want) in exported_zones.items():
         wrong += _mismatches(zone, want, icaljs_instants(read[str(path)]))
     assert not wrong, f"{len(wrong)} sessions misplaced, e.g.:\n" + "\n".join(wrong[:15])
+
+
+def test_vtimezone_form(exported_zones):
+    """RFC 5545's form, in the shape every reader above understands."""
+    from planport.exporters.ics_timezone import vtimezone
+
+    for zone, (path, _) in exported_zones.items():
+        text = path.read_text("utf-8")
+        assert "RDATE" not in text, zone  # no multi-valued RDATE: one observance per irregular change
+        assert text.count("BEGIN:VTIMEZONE") == 1, zone
+    new_york = vtimezone("America/New_York", dt.date(2026, 1, 1), dt.date(2028, 1, 1)).to_ical().decode()
+    assert "BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\nTZNAME:EDT\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\n" in new_york
+    assert "BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\nTZNAME:EST\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\n" in new_york
+    sydney = vtimezone("Australia/Sydney", dt.date(2026, 1, 1), dt.date(2028, 1, 1)).to_ical().decode()
+    assert "DTSTART:20261004T020000" in sydney  # daylight time starts at 02:00 standard time, not 03:00
+    kolkata = vtimezone("Asia/Kolkata", dt.date(2026, 1, 1), dt.date(2028, 1, 1))
+    assert len(kolkata.subcomponents) == 1 and kolkata.subcomponents[0]["TZOFFSETTO"].td == dt.timedelta(hours=5, minutes=30)
+    dublin = vtimezone("Europe/Dublin", dt.date(2026, 1, 1), dt.date(2028, 1, 1))
+    kinds = {(c.name, str(c["TZNAME"])) for c in dublin.subcomponents}
+    assert kinds == {("STANDARD", "GMT"), ("DAYLIGHT", "IST")}  # tzdata's negative DST, the usual way round
+    casablanca = vtimezone("Africa/Casablanca", dt.date(2027, 1, 1), dt.date(2028, 1, 1)).to_ical().decode()
+    assert "DTSTART:20270207T030000" in casablanca and "DTSTART:20270314T020000" in casablanca  # both 2027 Ramadan changes
