@@ -211,6 +211,10 @@ def test_wrong_password_missing_collection_and_bad_addresses(radicale, collectio
     assert isinstance(missing.exception, InputError) and missing.exception.exit_code == 2
     assert "no calendar collection at this address" in str(missing.exception)
 
+    forbidden = run_publish(path, "--caldav", f"{radicale.root}/someone-else/training/")
+    assert isinstance(forbidden.exception, InputError) and forbidden.exception.exit_code == 2
+    assert "(HTTP 403)" in str(forbidden.exception)
+
     for url, message in [
         ("http://dav.example.org/cal/", "use https://; plain http is only allowed to this machine"),
         (f"http://{USER}:{PASSWORD}@127.0.0.1:{radicale.port}/coach/x/", "not in the address"),
@@ -233,6 +237,19 @@ def test_credentials_from_netrc(collection, sample_plan_data, tmp_path):
     result = run_publish(write_plan(tmp_path, sample_plan_data), "--caldav", collection, env={"NETRC": str(netrc), "PLANPORT_CALDAV_USER": "", "PLANPORT_CALDAV_PASSWORD": ""})
     assert result.exit_code == 0, result.output
     assert result.output.startswith("created 10,")
+
+
+def test_server_failures_are_one_line_with_exit_1():
+    from planport.exporters.ics_caldav import _http_problem, _network_problem
+
+    url = "https://dav.example.org/calendars/sam/training/"
+    for status in (500, 502, 503, 507):
+        problem = _http_problem(url, status, "save an event")
+        assert isinstance(problem, SyncError) and problem.exit_code == 1
+        assert str(problem) == f"{url}: the server failed to save an event (HTTP {status}); run again later"
+    assert isinstance(_http_problem(url, 403, "save an event"), InputError)
+    timeout = _network_problem(url, TimeoutError("timed out"), "read the calendar")
+    assert isinstance(timeout, SyncError) and "no answer within 30 s" in str(timeout)
 
 
 def test_https_is_required_except_on_loopback():
