@@ -326,15 +326,17 @@ def sync_plan(
         elif uid:
             foreign.add(uid)
 
-    writes: list[tuple[Change, str, str, str, dict]] = []  # (change, method, href, body, headers)
+    writes: list[tuple[int, str, str, str, dict]] = []  # (index in report.changes, method, href, body, headers)
     wanted = set()
     for session in plan.ordered_sessions:
         uid = ical.session_uid(plan, session)
         wanted.add(uid)
         change, write = _session_change(plan, session, uid, url, stored.get(uid), uid in foreign, options, today, prune_past, overwrite)
+        if change is None:
+            continue
         report.changes.append(change)
         if write:
-            writes.append((change, *write))
+            writes.append((len(report.changes) - 1, *write))
     for uid, old in sorted(stored.items(), key=lambda item: (_describe(plan, item[1].event), item[0])):
         if uid in wanted:
             continue
@@ -342,19 +344,18 @@ def sync_plan(
         if _is_past(_local_start(plan, old.event), today) and not prune_past:
             report.changes.append(Change("keep", when, title, "past; --prune-past removes it"))
             continue
-        change = Change("delete", when, title, "no longer in the plan")
-        report.changes.append(change)
-        writes.append((change, "DELETE", old.href, "", {"If-Match": old.etag} if old.etag else {}))
+        report.changes.append(Change("delete", when, title, "no longer in the plan"))
+        writes.append((len(report.changes) - 1, "DELETE", old.href, "", {"If-Match": old.etag} if old.etag else {}))
 
     if dry_run:
         return report
-    for done, (change, method, href, body, headers) in enumerate(writes):
+    for done, (index, method, href, body, headers) in enumerate(writes):
         try:
             outcome = _write(client, method, href, body, headers)
         except PlanportError as e:
             raise _with_progress(e, report, done, len(writes) - done) from None
         if outcome:
-            index = report.changes.index(change)
+            change = report.changes[index]
             report.changes[index] = Change("keep", change.when, change.title, outcome)
     return report
 
@@ -379,8 +380,8 @@ def _write(client, method: str, href: str, body: str, headers: dict) -> str:
     raise _http_problem(href, status, what)
 
 
-def _session_change(plan, session: Session, uid, url, old: Stored | None, foreign: bool, options, today, prune_past, overwrite):
-    """What to do about one session: a Change, and the write it takes (or None)."""
+def _session_change(plan, session: Session, uid, url, old: Stored | None, foreign: bool, options, today, prune_past, overwrite) -> tuple[Change | None, tuple | None]:
+    """What to do about one session: a Change (None: nothing to report), and the write it takes (or None)."""
     event = ical.session_event(plan, session, options)
     when = plan.span(session)[0].strftime("%Y-%m-%d %H:%M")
     title = str(event["SUMMARY"])
@@ -389,7 +390,7 @@ def _session_change(plan, session: Session, uid, url, old: Stored | None, foreig
         if foreign:
             return Change("keep", when, title, "an event planport did not write has this session's UID"), None
         if past and prune_past:
-            return Change("unchanged", when, title), None
+            return None, None  # pruned: not brought back
         body = ical.calendar(plan, [session], options).to_ical().decode("utf-8")
         return Change("create", when, title), ("PUT", url + resource_name(uid), body, {"If-None-Match": "*"})
     if past:

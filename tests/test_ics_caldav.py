@@ -308,3 +308,37 @@ def test_requests_are_counted(collection, sample_plan_data):
     # one listing, one PUT per event, and one unauthenticated first try that the server answers with 401
     assert first.requests == n + 2
     assert again.requests == 2 and again.written == 0
+
+
+def test_an_edit_between_listing_and_writing_is_never_overwritten(collection, sample_plan_data):
+    """If-Match: the athlete saves an event while a sync is running; the sync keeps it."""
+    credentials = Credentials(USER, PASSWORD)
+    sync_plan(plan_from_data(copy.deepcopy(sample_plan_data)), collection, credentials, today=TODAY)
+    uid = uid_of(sample_plan_data, 0)
+    href, etag, data = server_events(collection)[uid]
+    edited = data.replace("SUMMARY:Hip strength A", "SUMMARY:Moved by me: Hip strength A")
+
+    from planport.exporters import ics_caldav
+
+    raced: list[int] = []
+
+    def racing_client(url, creds):
+        client = ics_caldav._client(url, creds)
+        send = client.session.request
+
+        def request(method, *args, **kwargs):
+            response = send(method, *args, **kwargs)
+            if method == "REPORT" and response.status_code == 207 and not raced:  # right after the sync listed the calendar
+                raced.append(put(href, edited, {"If-Match": etag}))
+            return response
+
+        client.session.request = request
+        return client
+
+    changed = copy.deepcopy(sample_plan_data)
+    changed["sessions"][0]["start_time"] = "05:30"
+    report = sync_plan(plan_from_data(changed), collection, credentials, today=TODAY, client_factory=racing_client)
+    assert raced and raced[0] in (200, 201, 204)
+    assert report.count("update") == 0 and report.count("keep") == 1
+    assert "changed on the server during the sync" in report.lines()[0]
+    assert "Moved by me" in server_events(collection)[uid][2]
