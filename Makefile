@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 # mypy cannot follow the editable install's folder mapping (core/ -> planport.core, ...),
 # so it reads the package through a tree of links laid out as it is installed.
 TYPECHECK := $(VENV)/typecheck
+# Mozilla's ical.js (Thunderbird's parser), an independent iCalendar reader for the tests.
+ICALJS_VERSION := 2.2.1
+ICALJS := .node/node_modules/ical.js/.planport-$(ICALJS_VERSION)
 
 .PHONY: demo test lint typecheck bench clean
 
@@ -22,7 +25,11 @@ demo: $(STAMP)
 	$(BIN)/planport validate samples/plans/hip-2-weeks.json samples/library/hip-runners.yaml
 	$(BIN)/planport export samples/plans/hip-2-weeks.json --to json,ics,fit,csv --out out/
 
-test: lint typecheck
+$(ICALJS):
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .node ical.js@$(ICALJS_VERSION)
+	touch $(ICALJS)
+
+test: lint typecheck $(ICALJS)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -38,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/batch.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .node out .pytest_cache .mypy_cache .ruff_cache

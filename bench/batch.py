@@ -79,8 +79,9 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
     """Time only the library calls, on inputs planport computed beforehand (not timed)."""
     from planport.core.builder import build_checked, default_template_path, load_template
     from planport.core.roster import read_entries
-    from planport.exporters import csv_table, ical
+    from planport.exporters import csv_table
     from planport.exporters.fit import workout as fit
+    from planport.exporters.ics import calendars as ical
 
     template = load_template(default_template_path())
     csv_exporter = csv_table.exporter

@@ -51,10 +51,18 @@ class Artifact:
 class Exporter(Protocol):
     """What an exporter plugin provides; ``export`` must not touch the file system, the clock or the network."""
 
-    name: str
-    description: str
-    extensions: tuple[str, ...]
-    options_schema: dict[str, Any]
+    # Read-only in the protocol, so plain class attributes of any exact type satisfy it.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def extensions(self) -> Sequence[str]: ...
+
+    @property
+    def options_schema(self) -> dict[str, Any]: ...
 
     def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]: ...
 
@@ -80,14 +88,18 @@ class DeliveryReport:
 class DeliveryTarget(Protocol):
     """Somewhere artifacts can be put once they are made: a watch, a calendar server, a feed folder.
 
-    ``deliver`` raises ``InputError`` for what the user must fix (exit 2) and does nothing
-    at all when ``dry_run`` is true except report what it would do."""
+    ``deliver`` gets the artifacts of one export and the plan they were made from (a calendar
+    sync works from the plan's sessions, a watch copy from the files). It raises ``InputError``
+    for what the user must fix (exit 2) and does nothing at all when ``dry_run`` is true
+    except report what it would do."""
 
     name: str
     description: str
     formats: tuple[str, ...]  # the exporters whose artifacts it takes
 
-    def deliver(self, artifacts: Sequence[Artifact], destination: str, *, dry_run: bool = False, options: dict[str, Any] | None = None) -> DeliveryReport: ...
+    def deliver(
+        self, artifacts: Sequence[Artifact], destination: str, *, plan: Plan | None = None, dry_run: bool = False, options: dict[str, Any] | None = None,
+    ) -> DeliveryReport: ...
 
 
 class HookSpecs:

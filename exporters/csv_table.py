@@ -39,6 +39,13 @@ def clock(moment: dt.datetime | dt.time, seconds: bool = False) -> str:
     return moment.strftime("%I:%M:%S %p" if seconds else "%I:%M %p").lstrip("0")  # %I is 01-12, never 00
 
 
+def wall_span(plan: Plan, session) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end as naive wall-clock times: a CSV carries no zone, so its end is the start
+    plus the session's minutes (01:45 + 20 min is 02:05, even on the night clocks go back)."""
+    start = plan.span(session)[0].replace(tzinfo=None)  # a start in a spring-forward gap is moved past it
+    return start, start + dt.timedelta(minutes=session.minutes)
+
+
 def yes(flag: bool) -> str:
     return "True" if flag else "False"
 
@@ -80,7 +87,7 @@ class CsvExporter:
     def _google(self, plan: Plan, options: dict, fmt: str):
         rows = []
         for session in plan.ordered_sessions:
-            start, end = plan.span(session)
+            start, end = wall_span(plan, session)
             rows.append([
                 session.title, start.strftime(fmt), clock(start), end.strftime(fmt), clock(end), "False",
                 session_card(plan, session, options.get("how_to", True)), options.get("location", ""), yes(options.get("private", False)),
@@ -91,7 +98,7 @@ class CsvExporter:
         rows = []
         minutes = options.get("alarm_minutes")
         for session in plan.ordered_sessions:
-            start, end = plan.span(session)
+            start, end = wall_span(plan, session)
             reminder = start - dt.timedelta(minutes=minutes) if minutes is not None else None
             category = "Mobility" if session.kind == "mobility" else "Hip strength"
             rows.append([

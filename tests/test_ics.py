@@ -9,7 +9,7 @@ import zoneinfo
 import icalendar
 import pytest
 import recurring_ical_events
-import vobject
+from ics_readers import icaljs_instants, icaljs_read, vobject_instants, vobject_read
 
 from conftest import SAMPLE_PLAN, export_artifacts, plan_with_sessions, run_cli
 
@@ -60,14 +60,17 @@ def test_start_instant_is_the_local_time_in_the_zone(plan_data, zone, date, time
     assert want == expected_utc(date, time, zone)
 
     (event,) = events(data)
-    assert event["DTSTART"].params["TZID"] == zone
+    local = dt.datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=zoneinfo.ZoneInfo(zone))
+    if local.replace(fold=1).utcoffset() == local.utcoffset():
+        assert event["DTSTART"].params["TZID"] == zone
+    else:  # 01:30 happens twice that night: written in UTC, which no client reads two ways
+        assert f"DTSTART:{want:%Y%m%dT%H%M%SZ}".encode() in data
     assert event.decoded("DTSTART").astimezone(UTC) == want
     assert event.decoded("DTEND").astimezone(UTC) == want + dt.timedelta(minutes=25)
 
     # vobject reads the VTIMEZONE we wrote, not the system's zone data: an independent check.
-    parsed = vobject.readOne(data.decode("utf-8"))
-    assert parsed.vevent.dtstart.value.astimezone(UTC) == want
-    assert parsed.vevent.dtend.value.astimezone(UTC) == want + dt.timedelta(minutes=25)
+    ((start, end),) = vobject_instants(data).values()
+    assert (start, end) == (want, want + dt.timedelta(minutes=25))
 
     # recurring-ical-events finds the event on its local day.
     day = dt.date.fromisoformat(date)
@@ -85,13 +88,14 @@ def test_spring_forward_gap_moves_to_the_real_wall_clock_time(plan_data):
     assert b"DTEND;TZID=America/New_York:20260308T035000\r\n" in data
     (event,) = events(data)
     assert event.decoded("DTSTART").astimezone(UTC) == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
-    assert vobject.readOne(data.decode()).vevent.dtstart.value.astimezone(UTC) == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    assert vobject_read(data).vevent.dtstart.value.astimezone(UTC) == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
 
 
 def test_calendar_properties_and_rfc5545_form(sample_plan_data):
     data = ics_of(copy.deepcopy(sample_plan_data))
     cal = icalendar.Calendar.from_ical(data)
-    assert str(cal["VERSION"]) == "2.0" and str(cal["METHOD"]) == "PUBLISH" and str(cal["CALSCALE"]) == "GREGORIAN"
+    assert str(cal["VERSION"]) == "2.0" and str(cal["CALSCALE"]) == "GREGORIAN"
+    assert "METHOD" not in cal, "a plain file is not an iTIP message: METHOD:PUBLISH would need an ORGANIZER"
     assert "planport" in str(cal["PRODID"])
     assert str(cal["X-WR-CALNAME"]) == sample_plan_data["name"]
     assert str(cal["X-WR-TIMEZONE"]) == "America/New_York"
@@ -135,6 +139,41 @@ def test_moving_one_session_moves_one_event(sample_plan_data):
     assert all(int(e["SEQUENCE"]) == 2 for e in after.values())
 
 
+def test_without_an_earlier_copy_the_stamp_is_the_plans(sample_plan_data):
+    event = events(ics_of(copy.deepcopy(sample_plan_data)))[0]
+    assert int(event["SEQUENCE"]) == sample_plan_data["revision"]
+    assert event.decoded("DTSTAMP") == event.decoded("LAST-MODIFIED") == dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def test_a_changed_session_gets_a_higher_sequence_without_a_new_revision(sample_plan_data):
+    from planport.core.gate import plan_from_data
+    from planport.exporters.ics.calendars import restamp
+
+    first = ics_of(copy.deepcopy(sample_plan_data))
+    moved = copy.deepcopy(sample_plan_data)
+    moved["sessions"][1]["start_time"] = "06:45"  # same revision, same created
+    plan = plan_from_data(copy.deepcopy(moved))
+    second = restamp(plan, ics_of(moved), first)
+    before = {str(e["UID"]): e for e in events(first)}
+    after = {str(e["UID"]): e for e in events(second)}
+    changed = [uid for uid in after if after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
+    assert len(changed) == 1
+    for uid, event in after.items():
+        if uid in changed:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+            assert event.decoded("DTSTAMP") > before[uid].decoded("DTSTAMP")
+        else:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"])
+            assert event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
+    # Moving it back is another change: higher again, never back to the first stamp.
+    third = restamp(plan_from_data(copy.deepcopy(sample_plan_data)), ics_of(copy.deepcopy(sample_plan_data)), second)
+    (back,) = [e for e in events(third) if str(e["UID"]) == changed[0]]
+    assert int(back["SEQUENCE"]) == int(after[changed[0]]["SEQUENCE"]) + 1
+    # Unchanged input, same bytes: restamping against itself or nothing changes nothing.
+    assert restamp(plan, second, second) == second
+    assert restamp(plan, first, None) == first
+
+
 def test_uids_are_unique_across_athletes_and_plans(sample_plan_data):
     first = [str(e["UID"]) for e in events(ics_of(copy.deepcopy(sample_plan_data)))]
     other_athlete = copy.deepcopy(sample_plan_data)
@@ -158,10 +197,42 @@ def test_hostile_text_cannot_break_out_of_its_property(plan_data):
     assert data.count(b"BEGIN:VEVENT\r\n") == len(plan_data["sessions"])
     assert b"\r\nSUMMARY:pwned" not in data
     first = events(data)[0]
-    assert str(first["SUMMARY"]) == HOSTILE.replace("\r\n", "\n")
+    assert str(first["SUMMARY"]) == HOSTILE.replace("\r\n", " ")  # a title is one line
     assert HOSTILE.replace("\r\n", "\n") in str(first["DESCRIPTION"])
-    parsed = vobject.readOne(data.decode())
+    parsed = vobject_read(data)
     assert len(parsed.vevent_list) == len(plan_data["sessions"])
+
+
+CONTROLS = "a\x00b\x0bc\x1bd\x7fe\rf"
+
+
+def test_control_characters_never_break_the_file(plan_data, tmp_path):
+    plan_data["name"] = f"Plan {CONTROLS}"
+    plan_data["athlete"]["name"] = f"Sam {CONTROLS}"
+    plan_data["exercises"][0]["name"] = f"Clam {CONTROLS}"
+    plan_data["sessions"][0]["title"] = f"Title {CONTROLS}"
+    plan_data["sessions"][0]["notes"] = f"Notes {CONTROLS}\nline two"
+    data = ics_of(plan_data)
+    body = data.replace(b"\r\n", b"")
+    assert not any(byte < 0x20 and byte != 0x09 or byte == 0x7F for byte in body), "a raw control character in the file"
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["X-WR-CALNAME"]) == "Plan a\ufffdb\ufffdc\ufffdd\ufffde f"
+    first = cal.walk("VEVENT")[0]
+    assert str(first["SUMMARY"]) == "Title a\ufffdb\ufffdc\ufffdd\ufffde f"
+    assert "Notes a\ufffdb\ufffdc\ufffdd\ufffde\nf\nline two" in str(first["DESCRIPTION"])
+    assert len(vobject_read(data).vevent_list) == len(plan_data["sessions"])
+    path = tmp_path / "controls.ics"
+    path.write_bytes(data)
+    read = icaljs_read([path])[str(path)]
+    assert not isinstance(read, dict) and read[0]["summary"] == "Title a\ufffdb\ufffdc\ufffdd\ufffde f"
+
+
+@pytest.mark.parametrize("option", ["ics.calendar_name=Hip\nwork", "ics.location=Home\rgym", "ics.calendar_name=a\x1bb"])
+def test_control_characters_in_options_are_refused(option, tmp_path):
+    result = run_cli("export", SAMPLE_PLAN, "--to", "ics", "-o", option, "--out", tmp_path)
+    assert result.code == 2, result.err
+    assert "ics options: /" in result.err and "without control characters" in result.err
+    assert "Traceback" not in result.err and not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("name", ["Clamshell 🦵💪", "髋部外展 蚌式开合", "تمرين الورك", "Ünïcödé " * 14])
@@ -174,7 +245,7 @@ def test_unicode_names_survive(plan_data, name):
     first = events(data)[0]
     assert str(first["SUMMARY"]) == f"{name} session"[:200]
     assert name[:120] in str(first["DESCRIPTION"])
-    assert vobject.readOne(data.decode()).vevent.summary.value == f"{name} session"[:200]
+    assert vobject_read(data).vevent.summary.value == f"{name} session"[:200]
 
 
 def test_options_alarm_location_url_name(sample_plan_data):
@@ -193,6 +264,40 @@ def test_all_day_events(sample_plan_data):
     first = events(data)[0]
     assert first.decoded("DTSTART") == dt.date(2026, 12, 7) and first.decoded("DTEND") == dt.date(2026, 12, 8)
     assert b"VTIMEZONE" not in data
+    assert str(first["SUMMARY"]).startswith("07:00 Hip strength A")
+    assert str(first["DESCRIPTION"]).startswith("Starts at 07:00 (America/New_York).")
+
+
+def test_all_day_reminder_fires_before_the_sessions_time(sample_plan_data, tmp_path):
+    data = ics_of(copy.deepcopy(sample_plan_data), all_day=True, alarm_minutes=30)
+    assert b"TRIGGER;VALUE=DATE-TIME:20261207T113000Z\r\n" in data  # 07:00 EST is 12:00Z; 30 min before
+    first = events(data)[0]
+    (alarm,) = first.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == dt.datetime(2026, 12, 7, 11, 30, tzinfo=UTC)
+    assert vobject_read(data).vevent.valarm.trigger.value == dt.datetime(2026, 12, 7, 11, 30, tzinfo=UTC)
+
+
+def test_the_end_is_never_before_the_start_in_a_repeated_hour(plan_data, tmp_path):
+    # Lord Howe goes back 30 minutes at 02:00 on 2027-04-04: 01:45 + 20 min ends at the
+    # second 01:35. As TZID times that would read as an end before the start.
+    slots = [("2027-04-04", "01:45"), ("2027-04-04", "01:20"), ("2027-04-04", "01:29")]
+    plan_with_sessions(plan_data, "Australia/Lord_Howe", slots, minutes=20)
+    data = ics_of(plan_data)
+    path = tmp_path / "lord-howe.ics"
+    path.write_bytes(data)
+    want = {}
+    from planport.core.gate import plan_from_data
+    from planport.exporters.ics.calendars import session_uid
+
+    plan = plan_from_data(copy.deepcopy(plan_data))
+    for session, (date, time) in zip(plan.sessions, slots):
+        start = expected_utc(date, time, "Australia/Lord_Howe")
+        want[session_uid(plan, session)] = (start, start + dt.timedelta(minutes=20))
+    assert icaljs_instants(icaljs_read([path])[str(path)]) == want
+    assert vobject_instants(data) == want
+    for event in events(data):
+        assert event.decoded("DTEND") > event.decoded("DTSTART")
+    assert b"DTSTART:20270403T144500Z\r\n" in data and b"DTEND:20270403T150500Z\r\n" in data
 
 
 def test_one_file_per_session(sample_plan_data):

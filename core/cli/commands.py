@@ -61,6 +61,10 @@ def quiet_option(func: F) -> F:
 
 
 def deliver_option(func: F) -> F:
+    func = click.option(
+        "--publish", "publish_url", metavar="URL",
+        help="Also sync the plan into this CalDAV calendar (the same as --deliver caldav=URL; see planport publish --help).",
+    )(func)
     return click.option(
         "--deliver", "deliveries", multiple=True, metavar="TARGET=DESTINATION",
         help="Also deliver the files, such as garmin=/media/GARMIN (see planport exporters for the targets); repeatable.",
@@ -68,16 +72,19 @@ def deliver_option(func: F) -> F:
 
 
 def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
-    """Export ``plan`` in ``formats`` and write the artifacts under ``out`` (``-``: standard output)."""
+    """Export ``plan`` in ``formats``, write the artifacts under ``out`` (``-``: standard output),
+    then hand them to each delivery target."""
     from ..options import split_options
     from ..pipeline import prepare, run_exporters
     from ..writer import Writer
 
     plugins = _plugins()
     targets = _targets(plugins, deliveries)
-    prepared = prepare(plugins, formats, split_options(list(options), formats))
-    artifacts = run_exporters(plan, prepared)
-    if out == "-":
+    parsed = split_options(list(options), sorted({*formats, *(f for t, _ in targets for f in t.formats)}))
+    artifacts = run_exporters(plan, prepare(plugins, formats, {f: parsed[f] for f in formats})) if formats else []
+    if not formats:
+        pass
+    elif out == "-":
         if len(artifacts) != 1:
             raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
         sys.stdout.buffer.write(artifacts[0].data)
@@ -85,8 +92,9 @@ def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: 
     else:
         Writer(out, None if quiet else err).write(artifacts)
     for target, destination in targets:
-        report = target.deliver(artifacts, destination)
-        if not quiet:
+        # A target gets the options of the formats it takes, so a calendar sync matches the files.
+        report = target.deliver(artifacts, destination, plan=plan, options={f: parsed.get(f, {}) for f in target.formats})
+        if not quiet or out == "-":
             err(report.summary)
 
 
@@ -251,7 +259,7 @@ def exporters(as_json: bool) -> int:
 @click.option("--out", "out", default="out", show_default=True, help="The output folder; '-' writes a single file to standard output.")
 @deliver_option
 @quiet_option
-def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: str, deliveries: tuple[str, ...], quiet: bool) -> int:
+def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: str, deliveries: tuple[str, ...], publish_url: str | None, quiet: bool) -> int:
     """Export a plan document (JSON or YAML; '-' reads standard input).
 
     \b
@@ -259,10 +267,12 @@ def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: s
     planport export plan.json --to ics -o ics.alarm_minutes=30 --out out/
     planport export plan.json --to ics --out - > plan.ics
     planport export plan.json --to fit --deliver garmin=/media/GARMIN
+    planport export plan.json --to ics --publish https://dav.example.org/calendars/sam/training/
     """
     from .. import gate
 
     formats = _formats(to)
+    deliveries = (*deliveries, *([f"caldav={publish_url}"] if publish_url else []))
     plan = gate.load_plan(plan_file)
     try:
         write_export(plan, formats, options, out, quiet, deliveries)
@@ -286,7 +296,7 @@ def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: s
 @quiet_option
 def build(
     athlete_file: str, template_file: str | None, to: tuple[str, ...], options: tuple[str, ...], out: str, plan_file: str | None,
-    plan_file_old: str | None, summary: bool, revision: int, created: str | None, deliveries: tuple[str, ...], quiet: bool,
+    plan_file_old: str | None, summary: bool, revision: int, created: str | None, deliveries: tuple[str, ...], publish_url: str | None, quiet: bool,
 ) -> int:
     """Build a plan from an athlete profile and a template.
 
@@ -297,22 +307,24 @@ def build(
     planport build samples/athletes/new-runner.yaml --to json,ics,fit,csv --out out/new-runner/
     planport build samples/athletes/new-runner.yaml --to ics -o ics.alarm_minutes=15 --out out/
     planport build samples/athletes/marathoner.yaml --summary
+    planport build athlete.yaml --publish https://dav.example.org/calendars/sam/training/
     """
     from .. import gate
     from ..builder import build_from_files
 
     plan_file = plan_file or plan_file_old
     formats = _formats(to)
+    deliveries = (*deliveries, *([f"caldav={publish_url}"] if publish_url else []))
     if created is not None:
         from ..plugins import COMMON_SCHEMA_ID
 
         problems = gate.schema_problems(created, "common", "--created", schema={"$ref": f"{COMMON_SCHEMA_ID}#/$defs/utc_timestamp"})
         if problems:
             raise InputError(problems)
-    if (options or deliveries) and not formats:
-        raise InputError.at("", "-o and --deliver go with --to; to save the plan document, use --plan-file or --to json", "-o" if options else "--deliver")
+    if options and not formats and not deliveries:
+        raise InputError.at("", "-o goes with --to (or --publish, --deliver); to save the plan document, use --plan-file or --to json", "-o")
     plan = build_from_files(athlete_file, template_file, revision, created)
-    if plan_file == "-" or not (plan_file or formats or summary):
+    if plan_file == "-" or not (plan_file or formats or summary or deliveries):
         sys.stdout.buffer.write(plan.dumps())
         sys.stdout.buffer.flush()
     elif plan_file:
@@ -321,7 +333,7 @@ def build(
         write_atomic(Path(plan_file), plan.dumps())
         if not quiet:
             err(f"wrote {plan_file}")
-    if formats:
+    if formats or deliveries:
         try:
             write_export(plan, formats, options, out, quiet, deliveries)
         except InputError as e:

@@ -204,7 +204,9 @@ class GarminDevice:
     description = "A Garmin watch mounted as a folder (USB drive, or an MTP mount): FIT workouts go into GARMIN/NewFiles/."
     formats = ("fit",)
 
-    def deliver(self, artifacts: Sequence[Artifact], destination: str, *, dry_run: bool = False, options: dict[str, Any] | None = None) -> DeliveryReport:
+    def deliver(
+        self, artifacts: Sequence[Artifact], destination: str, *, plan: Any = None, dry_run: bool = False, options: dict[str, Any] | None = None,
+    ) -> DeliveryReport:
         fit = [a for a in artifacts if a.path.lower().endswith(".fit")]
         copies = copy_to_device(fit, Path(destination), dry_run, bool((options or {}).get("force")))
         delivered = [Delivered(c.name, WORDS[c.action] + ("" if c.planport_file else " (a file planport did not write)"), str(c.target)) for c in copies]

@@ -1,0 +1,253 @@
+"""iCalendar files from plan sessions: calendars, events, time zones, stamps.
+
+Times carry the athlete's TZID with a VTIMEZONE that planport builds from the zone's own
+transitions (``timezones``), so clients that read the file's VTIMEZONE (Thunderbird,
+servers built on vobject) and clients that use their own zone data agree. A session whose
+local start or end is ambiguous (the repeated hour when clocks go back) is written in UTC,
+which no client can read two ways; a start in a spring-forward gap has already been moved
+to the real wall-clock time by ``Plan.span`` (RFC 5545's reading: the offset before the gap).
+
+UIDs are derived from athlete, plan and session ids, so re-importing a changed plan updates
+events instead of duplicating them. DTSTAMP and SEQUENCE come from the plan (``created`` and
+``revision``), never from the clock; when an earlier copy of the calendar is at hand (the
+server's copy in a CalDAV sync, the previous file), ``restamp`` raises SEQUENCE and DTSTAMP
+of exactly the events whose content changed (see ``Stamp``).
+
+The file carries no METHOD: a plain calendar file is not an iTIP message (RFC 5546 would
+then require an ORGANIZER, and RFC 4791 forbids METHOD in stored CalDAV objects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Component, Event, vText
+
+from planport.core.card import session_card
+from planport.core.model import Plan, Session
+
+from . import IcsExporter
+from .timezones import vtimezone
+
+PRODID = "-//planport//planport hip plans//EN"
+_UID_NAMESPACE = uuid.UUID("6f0c7a52-3c1e-4d0a-9a57-6c1f1d0e2b11")
+MEDIA_TYPE = "text/calendar"
+UTC = dt.timezone.utc
+#: Marks every event planport writes with the athlete and plan it belongs to; a CalDAV
+#: sync changes or deletes only events that carry its own plan's mark.
+PLAN_MARK = "X-PLANPORT-PLAN"
+#: A fingerprint of the event's content as planport wrote it (see ``fingerprint``).
+CONTENT_MARK = "X-PLANPORT-HASH"
+#: Properties that say *when* an event was written, not *what* it says.
+STAMP_PROPERTIES = ("DTSTAMP", "LAST-MODIFIED", "SEQUENCE", CONTENT_MARK)
+
+# RFC 5545 TEXT excludes the controls other than HTAB; a line break is escaped as \n.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+def clean_text(text: str, single_line: bool = False) -> str:
+    """``text`` as RFC 5545 TEXT allows it: CR and CRLF become line feeds (or spaces when
+    the property is one line, like a calendar name), other control characters become U+FFFD
+    so a stray ESC or NUL is visible rather than breaking the file for strict readers."""
+    text = _LINE_BREAK.sub(" " if single_line else "\n", text)
+    if single_line:
+        text = text.replace("\t", " ")
+    return _CONTROL.sub("\ufffd", text)
+
+
+def session_uid(plan: Plan, session: Session) -> str:
+    """Stable across re-exports of the same session, distinct across athletes, plans and sessions."""
+    key = f"{plan.athlete.id}/{plan.id}/{session.id}"
+    return f"{uuid.uuid5(_UID_NAMESPACE, key)}@planport"
+
+
+def plan_mark(plan: Plan) -> str:
+    """The ``X-PLANPORT-PLAN`` value: which athlete's which plan an event belongs to."""
+    return f"{plan.athlete.id}/{plan.id}"
+
+
+def is_ambiguous(moment: dt.datetime) -> bool:
+    """True when ``moment``'s wall-clock time happens twice in its zone (clocks going back)."""
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """When an event was last revised: its SEQUENCE and DTSTAMP.
+
+    Without an earlier copy, every event gets the plan's (``revision``, ``created``). With
+    one (``restamp``), an event whose fingerprint is unchanged keeps the earlier stamp, and
+    a changed one gets SEQUENCE one higher and DTSTAMP one second later than the earlier copy
+    (never below the plan's own). No rule without an earlier copy can do this: a session moved
+    and moved back would need a stamp both higher and lower than the other version's."""
+
+    sequence: int
+    dtstamp: dt.datetime
+
+    @classmethod
+    def of_plan(cls, plan: Plan) -> Stamp:
+        return cls(plan.revision, plan.created)
+
+    def after(self, plan: Plan) -> Stamp:
+        """The stamp of a changed event whose earlier copy had this stamp."""
+        return Stamp(max(self.sequence + 1, plan.revision), max(self.dtstamp + dt.timedelta(seconds=1), plan.created))
+
+
+def zone_window(sessions) -> tuple[dt.date, dt.date]:
+    """The dates a VTIMEZONE must be exact for: the sessions' years, plus the next (margin
+    for ends past midnight and for clients that look ahead)."""
+    return dt.date(sessions[0].date.year, 1, 1), dt.date(sessions[-1].date.year + 2, 1, 1)
+
+
+def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | None = None, properties=()) -> Calendar:
+    """A VCALENDAR of ``sessions``; ``stamps`` maps a UID to its stamp (the plan's by default);
+    ``properties`` are extra calendar properties (a feed's, for example)."""
+    cal = Calendar()
+    name = clean_text(options.get("calendar_name") or plan.name, single_line=True)
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-timezone", plan.athlete.time_zone)
+    for key, value, params in properties:
+        cal.add(key, value, parameters=params)
+    sessions = sorted(sessions, key=lambda s: (s.date, s.start_time, s.id))
+    if not options.get("all_day"):
+        cal.add_component(vtimezone(plan.athlete.time_zone, *zone_window(sessions)))
+    default = Stamp.of_plan(plan)
+    for session in sessions:
+        event = session_event(plan, session, options)
+        stamp_event(event, (stamps or {}).get(str(event["UID"]), default))
+        cal.add_component(event)
+    return cal
+
+
+def calendar_fields(plan: Plan, sessions, options: dict) -> Calendar:
+    """The calendar built but not serialized (bench/batch.py times ``serialize`` apart)."""
+    return calendar(plan, sessions, options)
+
+
+def serialize(cal: Calendar) -> bytes:
+    return cal.to_ical()
+
+
+def session_event(plan: Plan, session: Session, options: dict) -> Event:
+    """The event for ``session`` with everything but its stamp (see ``stamp_event``)."""
+    event = Event()
+    event.add("uid", session_uid(plan, session))
+    start, end = plan.span(session)
+    title = clean_text(session.title, single_line=True)
+    card = clean_text(session_card(plan, session, how_to=options.get("how_to", True)))
+    if options.get("all_day"):
+        clock = start.strftime("%H:%M")
+        event.add("summary", f"{clock} {title}")
+        event.add("dtstart", session.date)
+        event.add("dtend", session.date + dt.timedelta(days=1))
+        card = f"Starts at {clock} ({plan.athlete.time_zone}).\n{card}"
+    else:
+        event.add("summary", title)
+        if is_ambiguous(start) or is_ambiguous(end):
+            # Clients disagree on which of the two 01:30s a TZID time means; UTC has one.
+            start, end = start.astimezone(UTC), end.astimezone(UTC)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    event.add("description", card)
+    event.add("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if options.get("location"):
+        event.add("location", clean_text(options["location"], single_line=True))
+    if options.get("url"):
+        event.add("url", options["url"])
+    event.add(PLAN_MARK, plan_mark(plan))
+    minutes = options.get("alarm_minutes")
+    if minutes is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        if options.get("all_day"):
+            # Relative to the session's time, not to the all-day event's midnight.
+            moment = (plan.span(session)[0] - dt.timedelta(minutes=minutes)).astimezone(UTC)
+            alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
+        else:
+            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+        event.add_component(alarm)
+    return event
+
+
+def fingerprint(event: Component) -> str:
+    """A hash of what an event says (times as instants, texts, alarms), not of how a server
+    formats it: the same for planport's copy and a server's reformatted copy of it, and
+    different once the athlete edits the time, title, description or reminders."""
+    parts = []
+    for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS", "TRANSP", "UID", PLAN_MARK):
+        parts.append(f"{name}={event.get(name, '')}")
+    for name in ("DTSTART", "DTEND"):
+        value = event.decoded(name, None)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+        parts.append(f"{name}={value}")
+    categories = event.get("CATEGORIES")
+    categories = categories if isinstance(categories, list) else [categories] if categories else []
+    parts.append("CATEGORIES=" + ",".join(str(c) for cat in categories for c in cat.cats))
+    for alarm in event.walk("VALARM"):
+        trigger = alarm.decoded("TRIGGER", None)
+        if isinstance(trigger, dt.datetime):
+            trigger = trigger.astimezone(UTC).isoformat()
+        parts.append(f"ALARM={alarm.get('ACTION', '')}|{trigger}|{alarm.get('DESCRIPTION', '')}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def stamp_event(event: Component, stamp: Stamp) -> None:
+    """Write ``stamp`` and the content fingerprint into ``event`` (replacing any)."""
+    for name in STAMP_PROPERTIES:
+        event.pop(name, None)
+    event.add("dtstamp", stamp.dtstamp)
+    event.add("last-modified", stamp.dtstamp)
+    event.add("sequence", stamp.sequence)
+    event.add(CONTENT_MARK, fingerprint(event))
+
+
+def earlier_stamp(event: Component) -> tuple[Stamp, str | None]:
+    """The stamp of an earlier copy of an event and the fingerprint planport wrote into it."""
+    sequence = int(event.get("SEQUENCE", 0))
+    stamp = event.decoded("DTSTAMP", None) or dt.datetime(1970, 1, 1, tzinfo=UTC)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    mark = event.get(CONTENT_MARK)
+    return Stamp(sequence, stamp.astimezone(UTC)), None if mark is None else str(mark)
+
+
+def next_stamp(plan: Plan, event: Component, earlier: Component | None) -> Stamp:
+    """The stamp ``event`` (planport's new copy) gets, given the earlier copy, if any."""
+    if earlier is None:
+        return Stamp.of_plan(plan)
+    stamp, written = earlier_stamp(earlier)
+    if written == fingerprint(event) and written == fingerprint(earlier):
+        return stamp
+    return stamp.after(plan)
+
+
+def restamp(plan: Plan, new: bytes, previous: bytes | None) -> bytes:
+    """``new`` (this plan's calendar) with SEQUENCE and DTSTAMP carried on from ``previous``
+    (the calendar delivered before): unchanged events keep their stamps, changed ones get
+    higher ones. Same inputs, same bytes; ``restamp(plan, x, None) == x``."""
+    if previous is None:
+        return new
+    earlier = {str(e["UID"]): e for e in Calendar.from_ical(previous).walk("VEVENT")}
+    cal = Calendar.from_ical(new)
+    for event in cal.walk("VEVENT"):
+        stamp_event(event, next_stamp(plan, event, earlier.get(str(event["UID"]))))
+    return cal.to_ical()
+
+
+exporter = IcsExporter()
+
+
+#: For modules that take the exporter object itself (the CalDAV sync resolves its options with it).
+exporter = IcsExporter()
