@@ -292,8 +292,8 @@ def _place_week(profile: AthleteProfile, week: PlacedWeek, strength: Mapping[str
                 placed[date] = day
             else:
                 clock = profile.clock(weekday).strftime("%H:%M")
-                edge = "start before midnight" if name == "activation" else "end by midnight"
-                left_out.add(f"{shaped.type.title} is left out on {DAY_NAMES[date.weekday()]}s: starting from {clock} it would not {edge}.")
+                why = f"with the run at {clock} it would start the day before" if name == "activation" else f"from {clock} it would end after midnight"
+                left_out.add(f"{shaped.type.title} is left out on {DAY_NAMES[date.weekday()]}s: {why}.")
     return [placed[d] for d in sorted(placed)]
 
 

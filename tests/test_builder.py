@@ -373,6 +373,20 @@ def test_every_equipment_gives_a_full_plan(equipment):
         assert all(not plan.exercise(b.exercise).equipment for s in plan.sessions for b in s.blocks)
 
 
+def test_a_stand_in_is_never_already_in_the_session():
+    """A session with a monster walk and a lateral squat walk, for an athlete without a band:
+    the walk's closest stand-in is taken, so another lateral-hip move comes in."""
+    data = copy.deepcopy(TEMPLATE_DOC)
+    data["session_types"][0]["blocks"].insert(2, {"exercise": "lateral-squat-walk", "sets": 2, "steps": 12, "rest_seconds": 30})
+    template = Template.from_dict(data, TEMPLATE.exercises)
+    profile = {**athlete("marathoner"), "equipment": ["mat", "wall"], "weeks": 1, "minutes": {"min": 15, "max": 30}}
+    a = next(s for s in build_checked(profile, template, "x").sessions if s.id.endswith("hip-strength-a"))
+    exercises = [b.exercise for b in a.blocks]
+    assert len(exercises) == len(set(exercises)) == 7
+    stand_in = next(b for b in a.blocks if b.swap)
+    assert stand_in.exercise != "lateral-squat-walk" and LIBRARY[stand_in.exercise]["pattern"] == "hip-abduction"
+
+
 def test_levels_start_low_middle_and_high():
     firsts = {}
     for level in ("new", "returning", "experienced"):
@@ -436,13 +450,48 @@ def test_no_heavy_session_the_day_after_the_long_run_unless_allowed():
     assert any(s.load == "heavy" for s in plan.sessions)
 
 
+def test_a_new_athlete_never_starts_with_the_heavy_session():
+    """Monday is the only day the heavy session can take (Wednesday and Friday follow long runs), and
+    the template adds no habit weeks: week 1 swaps C for a light session rather than open with it."""
+    data = copy.deepcopy(TEMPLATE_DOC)
+    data["progression"]["habit_weeks"] = 0
+    template = Template.from_dict(data, TEMPLATE.exercises)
+    profile = {**athlete("new-runner"), "runs": {"tue": "long", "thu": "long", "sat": "intervals", "sun": "tempo"}, "weeks": 2}
+    plan = build_checked(profile, template, "x")
+    strength = [s for s in plan.ordered_sessions if s.kind == "strength"]
+    assert [s.load for s in strength[:3]] == ["light", "light", "light"] and strength[3].load == "heavy"
+    assert strength[3].date.weekday() == 0
+
+
+def test_heavy_sessions_never_meet_across_the_weekend():
+    """Two heavy types in a rotation that can end a week on a heavy Sunday: the next Monday is light."""
+    from planport.core.placement import Placement, StrengthType
+
+    profile = AthleteProfile.from_dict({**athlete("marathoner"), "runs": {"tue": "intervals", "thu": "tempo", "fri": "intervals", "sat": "long"},
+                                        "heavy_after_long_run": True, "weeks": 12})
+    types = [StrengthType("h", "Heavy", True, frozenset({"rest"})), StrengthType("l", "Light", False, frozenset({"rest"}))]
+    weeks = Placement(profile, types, ["h", "l", "l", "h"], 0, 20).weeks()
+    days = [(date, t) for week in weeks for date, t in week.strength]
+    heavy = [date for date, t in days if t == "h"]
+    assert len(heavy) >= 12 and all((b - a).days > 1 for a, b in zip(heavy, heavy[1:]))
+    assert any(date.weekday() == 6 for date in heavy), "the case this test is about: a heavy Sunday"
+
+
+def test_activation_that_would_start_before_midnight_is_left_out():
+    profile = {**athlete("new-runner"), "start_times": {"wed": "00:03"}}
+    plan = build(profile)
+    assert_rules(profile, plan)
+    assert not any(s.kind == "activation" for s in plan.sessions)
+    assert "Activation warm-up is left out on Wednesdays: with the run at 00:03 it would start the day before." in plan.description
+
+
 def test_an_evening_runner_trains_on_rest_days_and_is_told_about_what_is_left_out():
     profile = {**athlete("new-runner"), "start_time": "23:30", "start_times": {}, "extras": {"activation": True, "add_on": True, "mobility": True}}
     profile["runs"] = {"mon": "easy", "tue": "intervals", "thu": "easy", "sat": "long"}
     plan = build(profile)
     assert_rules(profile, plan)
     assert {s.date.strftime("%a") for s in plan.sessions if s.kind == "strength"} <= {"Wed", "Fri", "Sun"}
-    assert "Post-run add-on is left out on Mondays: starting from 23:30 it would not end by midnight." in plan.description
+    assert "Post-run add-on is left out on Mondays: from 23:30 it would end after midnight." in plan.description
 
 
 def test_refusals_name_the_rule_the_days_and_the_field():
