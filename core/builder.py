@@ -50,6 +50,11 @@ RUN_PHRASE = {
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Where each extra may go, whatever a template's place_on says (rules 1, 3 and 4).
 EXTRA_RUNS = {"activation": HARD_RUNS, "add_on": frozenset({"easy", "recovery", "cross-training"}), "mobility": STRENGTH_DAYS}
+EXTRA_WHERE = {
+    "activation": "right before an intervals or tempo run",
+    "add_on": "after an easy or recovery run on a day without strength",
+    "mobility": "on a rest day without strength",
+}
 ADD_ONS_PER_WEEK = 2  # the sources: tag three exercises onto an easy run twice a week
 
 
@@ -108,6 +113,7 @@ def shape(stype: SessionType, profile: AthleteProfile, template: Template, windo
     have = profile.equipment
     slots: list[Slot] = []
     notes: list[str] = []
+    swapped: list[str] = []
     in_session = {b.exercise for b in stype.blocks if library[b.exercise].equipment <= have}
     lacking = [b for b in stype.blocks if not library[b.exercise].equipment <= have]
     stand_ins = dict(zip((id(b) for b in lacking), library.stand_ins([library[b.exercise] for b in lacking], have, in_session)))
@@ -126,12 +132,14 @@ def shape(stype: SessionType, profile: AthleteProfile, template: Template, windo
             # The replacement's own dose; an extra keeps its one-round shape.
             dose = own if stype.kind == "strength" else type(own)(block.dose.sets, own.unit, own.amount, own.rest_seconds)
             exercise, swap, load = replacement, (original.id, reason), None
-            notes.append(reason)
+            swapped.append(f"{in_sentence(replacement.exercise.name)} for {in_sentence(original.exercise.name)} (no {missing})")
         slots.append(Slot(
             exercise=exercise.id, per_side=exercise.exercise.per_side, strength=exercise.exercise.kind == "strength",
             unit=dose.unit, sets=dose.sets, amount=dose.amount, rest_seconds=dose.rest_seconds, optional=block.optional,
             range_in_plan=block.range_in_plan and dose.amount.is_range, load=load, swap=swap, ladder=exercise.ladder(),
         ))
+    if swapped:
+        notes.append(f"For the equipment you have: {'; '.join(swapped)}.")
     dropped = []
     while template.estimate_minutes(_top_blocks(slots)) > window.high and len(slots) > 1:
         optional = [i for i, s in enumerate(slots) if s.optional]
@@ -223,7 +231,7 @@ def build_plan(profile: AthleteProfile, template: Template, *, revision: int = 1
     sessions: list[Session] = []
     plan_weeks: list[Week] = []
     training_week = 0
-    left_out: set[str] = set()
+    left_out: dict[str, int] = {}  # note -> weekday, so the notes read Monday to Sunday
     previous_asked = None
     steady = False
     for week in weeks:
@@ -238,7 +246,10 @@ def build_plan(profile: AthleteProfile, template: Template, *, revision: int = 1
             note = " ".join(filter(None, [note, "Every exercise is now at its hardest step in this plan: hold the level, or ask a coach what comes next."]))
         plan_weeks.append(Week(week.number, week.monday, deload, note or None))
         previous_asked = week.asked
-    plan_notes += sorted(left_out)
+    plan_notes += sorted(left_out, key=lambda note: (left_out[note], note))
+    for name, shaped in extras.items():
+        if not any(s.id.endswith(f"-{shaped.type.id}") for s in sessions) and not any(shaped.type.title in note for note in left_out):
+            plan_notes.append(f"{shaped.type.title} has no day in your week: it goes {EXTRA_WHERE[name]}.")
     plan_notes += _window_note(profile, sessions)
 
     used = {b.exercise for s in sessions for b in s.blocks}
@@ -261,7 +272,7 @@ def _start_after_run(profile: AthleteProfile, weekday: str) -> int:
     return minutes_of(profile.clock(weekday)) + (profile.run_minutes if profile.runs[weekday] != "rest" else 0)
 
 
-def _place_week(profile: AthleteProfile, week: PlacedWeek, strength: Mapping[str, Shaped], extras: Mapping[str, Shaped], left_out: set[str]) -> list[_Day]:
+def _place_week(profile: AthleteProfile, week: PlacedWeek, strength: Mapping[str, Shaped], extras: Mapping[str, Shaped], left_out: dict[str, int]) -> list[_Day]:
     """The week's sessions in date order: strength where placement put it, extras around the runs (rules 1, 3, 4)."""
     days = [week.monday + dt.timedelta(days=d) for d in range(7)]
     days = [d for d in days if profile.start_date <= d <= profile.end_date]
@@ -293,7 +304,7 @@ def _place_week(profile: AthleteProfile, week: PlacedWeek, strength: Mapping[str
             else:
                 clock = profile.clock(weekday).strftime("%H:%M")
                 why = f"with the run at {clock} it would start the day before" if name == "activation" else f"from {clock} it would end after midnight"
-                left_out.add(f"{shaped.type.title} is left out on {DAY_NAMES[date.weekday()]}s: {why}.")
+                left_out[f"{shaped.type.title} is left out on {DAY_NAMES[date.weekday()]}s: {why}."] = date.weekday()
     return [placed[d] for d in sorted(placed)]
 
 

@@ -127,8 +127,8 @@ class Library:
     def stand_ins(self, originals: list[LibraryExercise], have: frozenset[str], exclude: set[str]) -> list[LibraryExercise | None]:
         """A stand-in for each of ``originals``, all different and none in ``exclude``.
 
-        Each takes its closest free candidate in turn; when that is already taken, the one
-        holding it moves to its next choice if it has one (augmenting paths, as in bipartite
+        Each takes its closest candidate not taken yet, in session order; when every one is
+        taken, one holding it moves to its next choice (an augmenting path, as in bipartite
         matching), so a session is never one exercise short while a free option exists."""
         choices = [self.candidates(o, have, exclude) for o in originals]
         holder: dict[str, int] = {}  # exercise id -> index of the original it stands in for
@@ -144,7 +144,11 @@ class Library:
             return False
 
         for i in range(len(originals)):
-            seat(i, set())
+            free = next((c for c in choices[i] if c.id not in holder), None)
+            if free is not None:
+                holder[free.id] = i  # its closest free option: earlier exercises keep theirs
+            else:
+                seat(i, set())
         chosen: list[LibraryExercise | None] = [None] * len(originals)
         for exercise_id, i in holder.items():
             chosen[i] = self.exercises[exercise_id]

@@ -93,12 +93,13 @@ class Placement:
 
     # --- which session type on which day ------------------------------------------------
 
-    def lineup(self, start: int, count: int, first_week: bool) -> tuple[tuple[str, ...], int]:
+    def lineup(self, start: int, count: int, light_only: bool) -> tuple[tuple[str, ...], int]:
         """The next ``count`` types of the rotation from ``start``, and where the next week starts.
 
-        A new athlete's first week holds no heavy session: a heavy type is replaced by a light one."""
+        With ``light_only`` (a new athlete's first week; a short week at either end of the plan
+        whose days cannot take the heavy session) a heavy type is replaced by a light one."""
         ids = [self.rotation[(start + i) % len(self.rotation)] for i in range(count)]
-        if first_week and self.profile.level == "new":
+        if light_only:
             light = [i for i in self.rotation if not self.types[i].heavy]
             for n, type_id in enumerate(ids):
                 if self.types[type_id].heavy and light:
@@ -146,10 +147,14 @@ class Placement:
             monday = profile.monday + dt.timedelta(weeks=number - 1)
             layout = habit_days if number <= self.habit_weeks else days
             inside = tuple(d for d in layout if profile.start_date <= monday + dt.timedelta(days=d) <= profile.end_date)
-            ids, start = self.lineup(start, len(inside), number == 1)
+            ids, next_start = self.lineup(start, len(inside), number == 1 and profile.level == "new")
             arranged = self.arrange(ids, inside, sunday_heavy, allow_after_long) if inside else (0, ())
+            if arranged is None and len(inside) < len(layout):
+                ids, next_start = self.lineup(start, len(inside), True)
+                arranged = self.arrange(ids, inside, sunday_heavy, allow_after_long)
             if arranged is None:
                 return None
+            start = next_start
             penalty, order = arranged
             total += penalty
             weeks.append(Week(number, monday, tuple((monday + dt.timedelta(days=d), t) for d, t in zip(inside, order)), len(layout)))

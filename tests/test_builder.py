@@ -350,7 +350,7 @@ def test_equipment_swaps_keep_the_movement_and_take_their_own_dose():
     # Another walking lateral-hip drill, not a hip-flexor move, at its own dose and without the band note.
     assert walk.exercise == "lateral-squat-walk" and walk.load is None and walk.rest_seconds == 30
     assert walk.swap.reason == "No band: lateral squat walk instead of monster walk."
-    assert "No band: lateral squat walk instead of monster walk." in a.notes
+    assert "For the equipment you have: lateral squat walk for monster walk (no band)." in a.notes
     c = next(s for s in plan.sessions if s.id.endswith("hip-strength-c"))
     assert {b.swap.replaces: b.exercise for b in c.blocks if b.swap} == {
         "bulgarian-split-squat": "reverse-lunge", "hip-thrust": "glute-bridge", "lateral-step-up": "side-lunge",
@@ -483,6 +483,13 @@ def test_activation_that_would_start_before_midnight_is_left_out():
     assert_rules(profile, plan)
     assert not any(s.kind == "activation" for s in plan.sessions)
     assert "Activation warm-up is left out on Wednesdays: with the run at 00:03 it would start the day before." in plan.description
+
+
+def test_an_extra_without_a_day_is_named_in_the_plan():
+    profile = {**athlete("marathoner"), "extras": {"mobility": True}, "weeks": 2}  # Friday, the only rest day, holds strength
+    plan = build(profile)
+    assert not any(s.kind == "mobility" for s in plan.sessions)
+    assert plan.description.endswith("Hip mobility has no day in your week: it goes on a rest day without strength.")
 
 
 def test_an_evening_runner_trains_on_rest_days_and_is_told_about_what_is_left_out():
