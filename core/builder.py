@@ -140,17 +140,40 @@ def shape(stype: SessionType, profile: AthleteProfile, template: Template, windo
         ))
     if swapped:
         notes.append(f"For the equipment you have: {'; '.join(swapped)}.")
+    def too_long() -> bool:
+        return template.estimate_minutes(_top_blocks(slots)) > window.high
+
+    # Too long at the top of its ranges: first fewer sets (every movement stays), last exercise
+    # first; then the warm-up and cool-down; then the last strength moves (rule 8).
+    capped: dict[int, Amount] = {}  # id of a slot -> the sets range it had
+    for slot in reversed(slots):
+        if not too_long():
+            break
+        if slot.strength and slot.sets.high > slot.sets.low:
+            capped[id(slot)], slot.sets = slot.sets, Amount(slot.sets.low, slot.sets.low)
     dropped = []
-    while template.estimate_minutes(_top_blocks(slots)) > window.high and len(slots) > 1:
+    while too_long() and len(slots) > 1:
         optional = [i for i, s in enumerate(slots) if s.optional]
         dropped.append(slots.pop(optional[-1] if optional else len(slots) - 1))
-    if not slots or template.estimate_minutes(_top_blocks(slots)) > window.high:
-        return template.estimate_minutes(_top_blocks(slots[:1])) if slots else 0
-    if dropped:
-        order = [b.exercise for b in stype.blocks]
-        names = [in_sentence(library[d.exercise].exercise.name) for d in sorted(dropped, key=lambda d: order.index(d.swap[0] if d.swap else d.exercise))]
+    if too_long():
+        return template.estimate_minutes(_top_blocks(slots))
+    for slot in slots:  # dropping may have made room for sets that were capped first
+        if id(slot) in capped:
+            slot.sets, fewer = capped.pop(id(slot)), slot.sets
+            if too_long():
+                capped[id(slot)], slot.sets = slot.sets, fewer
+    order = [b.exercise for b in stype.blocks]
+
+    def names(gone: list[Slot]) -> str:
+        return _and([in_sentence(library[d.exercise].exercise.name) for d in sorted(gone, key=lambda d: order.index(d.swap[0] if d.swap else d.exercise))])
+
+    shortened = [f"{names(dropped)} left out"] if dropped else []
+    fewer_sets = [s for s in slots if id(s) in capped]
+    for low, high in sorted({(s.sets.low, capped[id(s)].high) for s in fewer_sets}):
+        shortened.append(f"the {names([s for s in fewer_sets if (s.sets.low, capped[id(s)].high) == (low, high)])} at {low} sets, not {high}")
+    if shortened:
         what = "your" if stype.kind == "strength" else "its"
-        notes.append(f"Shortened to fit {what} {window.high}-minute window: {_and(names)} left out.")
+        notes.append(f"Shortened to fit {what} {window.high}-minute window: {'; '.join(shortened)}.")
     start, span = start_and_span(profile.level, template.progression.weeks_to_top)
     progress = TypeProgress(
         slots, library, start, span, template.progression.max_rise_percent / 100, template.progression.stage_weeks, have, stype.kind == "strength",
