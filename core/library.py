@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable
 
 from .errors import Problem
@@ -72,7 +73,7 @@ class LibraryExercise:
     def id(self) -> str:
         return self.exercise.id
 
-    @property
+    @cached_property
     def equipment(self) -> frozenset[str]:
         return frozenset(self.exercise.equipment)
 
@@ -97,6 +98,8 @@ class Library:
     def __init__(self, exercises: Iterable[LibraryExercise], name: str = ""):
         self.name = name
         self.exercises: dict[str, LibraryExercise] = {e.id: e for e in exercises}
+        # Stand-ins by (originals, equipment, exclusions): a roster asks the same questions again and again.
+        self._stand_ins: dict[tuple[tuple[str, ...], frozenset[str], frozenset[str]], list[LibraryExercise | None]] = {}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Library:
@@ -130,6 +133,12 @@ class Library:
         Each takes its closest candidate not taken yet, in session order; when every one is
         taken, one holding it moves to its next choice (an augmenting path, as in bipartite
         matching), so a session is never one exercise short while a free option exists."""
+        key = (tuple(o.id for o in originals), have, frozenset(exclude))
+        if key not in self._stand_ins:
+            self._stand_ins[key] = self._match(originals, have, exclude)
+        return list(self._stand_ins[key])
+
+    def _match(self, originals: list[LibraryExercise], have: frozenset[str], exclude: set[str]) -> list[LibraryExercise | None]:
         choices = [self.candidates(o, have, exclude) for o in originals]
         holder: dict[str, int] = {}  # exercise id -> index of the original it stands in for
 

@@ -43,6 +43,14 @@ class Dosed:
     notes: str | None = None
     strength: bool = True
     optional: bool = False
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        # Sessions repeat: blocks are looked up by value for minutes and plan blocks, so hash once.
+        object.__setattr__(self, "_hash", hash((self.exercise, self.sets, self.unit, self.amount, self.rest_seconds, self.tempo, self.load, self.swap, self.variant_of, self.notes)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 #: Whether a session of these blocks keeps to its window (and ends by midnight).
@@ -125,6 +133,8 @@ class TypeProgress:
     last_work: float = 0.0
     block_notes: dict[int, str] = field(default_factory=dict)
     cursor: int = 0  # the strength exercise whose turn it is to progress
+    _version: int = 0  # bumped on every change to the slots or the steps taken
+    _dosed_cache: dict[tuple[int, bool], list[Dosed]] = field(default_factory=dict)
     stepped: dict[int, int] = field(default_factory=dict)  # slot -> training week of its last progression step
 
     def __post_init__(self) -> None:
@@ -192,6 +202,7 @@ class TypeProgress:
         if self.first is None:
             self.first = week
             self.taken = self._climb(set(), bottom + self.start * (top - bottom))
+            self._version += 1
         elif not deload and len(self.taken) < len(self.ladder):
             fraction = min(1.0, self.start + (1 - self.start) * (week - self.first) / self.span)
             wanted = bottom + fraction * (top - bottom)
@@ -199,7 +210,8 @@ class TypeProgress:
             climbed = self._climb(self.taken, min(wanted, self.last_work * (1 + self.rise)))
             if climbed == self.taken and wanted > now + 1e-9:
                 climbed = self._next_step(self.taken)  # the smallest step is all there is; take it rather than stall
-            self.taken = climbed
+            if climbed != self.taken:
+                self.taken, self._version = climbed, self._version + 1
         if len(self.taken) == len(self.ladder) and self.top is None:
             self.top = week
         if not deload:
@@ -228,10 +240,13 @@ class TypeProgress:
                 slot.next_stage += 1  # a step that cannot be taken now is passed over for good
                 before, before_note = replace(slot), self.block_notes.get(i)
                 name = self.library[slot.exercise].exercise.name
-                if not self._take(slot, stage, i) or not fits(self._dosed(False)):
+                taken = self._take(slot, stage, i)
+                self._version += 1
+                if not taken or not fits(self._dosed(False)):
                     self.slots[i] = slot = before
                     if before_note is not None:
                         self.block_notes[i] = before_note
+                    self._version += 1
                     continue
                 slot.stages_taken += 1
                 self.stepped[i] = week
@@ -239,6 +254,7 @@ class TypeProgress:
                 note, block_note = _describe(stage, name, self.library)
                 if block_note:
                     self.block_notes[i] = block_note
+                self._version += 1
                 return [note]
         return []
 
@@ -265,21 +281,19 @@ class TypeProgress:
         return True
 
     def _dosed(self, deload: bool) -> list[Dosed]:
+        """The blocks as they stand; the same list while nothing changes, so repeats cost nothing."""
+        key = (self._version, deload)
+        if key not in self._dosed_cache:
+            self._dosed_cache[key] = self._make_dosed(deload)
+        return self._dosed_cache[key]
+
+    def _make_dosed(self, deload: bool) -> list[Dosed]:
         blocks = []
         for i, (slot, (sets, count)) in enumerate(zip(self.slots, self._levels(self.taken))):
             if deload and slot.strength:
                 sets = max(1, sets - 1)
             amount = slot.amount if slot.range_in_plan else Amount(count, count, False)
             blocks.append(Dosed(slot.exercise, sets, slot.unit, amount, slot.rest_seconds, slot.tempo, slot.load, slot.swap, slot.variant_of, self.block_notes.get(i), slot.strength, slot.optional))
-        return blocks
-
-    @property
-    def top_minutes_blocks(self) -> list[Dosed]:
-        """The blocks at the top of every range, before any progression step: the longest the session gets by sets and counts."""
-        saved = self.taken
-        self.taken = set(range(len(self.ladder)))
-        blocks = self._dosed(False)
-        self.taken = saved
         return blocks
 
 
