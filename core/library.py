@@ -10,10 +10,10 @@ hip-flexor one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Problem
 from .model import Amount, Exercise

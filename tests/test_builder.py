@@ -22,11 +22,18 @@ import sys
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT, SAMPLES
-from planport.core.builder import AthleteProfile, BuildRefusal, Template, build_checked, build_from_files, build_plan, load_template
+from planport.core.builder import (
+    AthleteProfile,
+    BuildRefusal,
+    Template,
+    build_checked,
+    build_from_files,
+    build_plan,
+    load_template,
+)
 from planport.core.errors import InputError
 from planport.core.gate import check_document, check_schema, plan_problems
 
@@ -562,7 +569,7 @@ def test_typed_api_and_old_templates(tmp_path):
     """build_plan takes the typed profile; a template written for planport 0.1 ([low, high], lineups,
     lighter_week_every) builds the same plan as its {min, max} form."""
     profile = athlete("marathoner")
-    typed = build_plan(AthleteProfile.from_dict(profile), TEMPLATE, revision=3, created=dt.datetime(2026, 9, 1, tzinfo=dt.timezone.utc))
+    typed = build_plan(AthleteProfile.from_dict(profile), TEMPLATE, revision=3, created=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
     assert (typed.revision, typed.created.isoformat()) == (3, "2026-09-01T00:00:00+00:00")
     old = copy.deepcopy(TEMPLATE_DOC)
     old["library"] = str(TEMPLATE_PATH.parent / old["library"])
@@ -602,9 +609,8 @@ def test_template_checks_run_without_the_builder(tmp_path):
 
 
 def test_summary_shows_volume_change_and_deload():
-    from rich.console import Console
-
     from planport.core.summary import summary_table, week_figures
+    from rich.console import Console
 
     plan = build(athlete("marathoner"))
     figures = week_figures(plan)

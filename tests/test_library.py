@@ -8,9 +8,8 @@ import itertools
 
 import pytest
 import yaml
-from garmin_fit_sdk import Profile
-
 from conftest import LIBRARY
+from garmin_fit_sdk import Profile
 from planport.core import gate
 from planport.core.errors import InputError
 from planport.core.library import Library
