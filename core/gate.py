@@ -176,9 +176,6 @@ def _message(error: ValidationError) -> str:
         case "additionalProperties":
             extra = sorted(set(inst) - set(error.schema.get("properties", {})))
             return f"unknown {'property' if len(extra) == 1 else 'properties'} {', '.join(_short(x) for x in extra)}"
-        case "unevaluatedProperties":
-            extra = sorted(re.findall(r"'([^']*)'", error.message.partition("(")[2])) or ["?"]
-            return f"unknown {'property' if len(extra) == 1 else 'properties'} {', '.join(_short(x) for x in extra)}"
         case "propertyNames":
             return f"{error.message[:200]}"
         case "uniqueItems":
