@@ -90,7 +90,7 @@ def input_hash(entry: Entry, signature: str) -> str:
 
 def job_signature(job: BatchJob, template: Template) -> str:
     """What else every athlete's files depend on: a change here means nothing can be reused."""
-    text = json.dumps([job.formats, job.options, template.data, sorted(template.library.items())], sort_keys=True)
+    text = json.dumps([job.formats, job.options, template.fingerprint], sort_keys=True)
     return _sha(text.encode())
 
 

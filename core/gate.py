@@ -23,7 +23,9 @@ from jsonschema.exceptions import ValidationError, best_match
 from planport import schemas
 
 from .errors import InputError, Problem
+from .library import library_problems as library_dose_problems
 from .model import Plan
+from .template import template_problems
 
 STDIN = "-"
 #: Larger inputs are refused before parsing; a real plan is a few hundred kilobytes.
@@ -308,7 +310,7 @@ def check_document(data: Any, kind: str, source: str) -> None:
 
 
 def library_problems(data: dict[str, Any]) -> list[Problem]:
-    return exercise_problems(data["exercises"])
+    return exercise_problems(data["exercises"]) + library_dose_problems(data)
 
 
 def athlete_problems(data: dict[str, Any]) -> list[Problem]:
@@ -320,11 +322,13 @@ def athlete_problems(data: dict[str, Any]) -> list[Problem]:
     minutes = data.get("minutes")
     if minutes and minutes["min"] > minutes["max"]:
         problems.append(Problem("/minutes", f"min {minutes['min']} is greater than max {minutes['max']}"))
+    if data.get("deload_every") in (1, 2):
+        problems.append(Problem("/deload_every", f"a deload every {data['deload_every']} weeks leaves too few weeks to build; use 0 (none) or 3 to 12"))
     return problems
 
 
-#: Filled by modules that own a document kind (the builder adds "template", for example).
-SEMANTIC_CHECKS = {"plan": plan_problems, "exercise-library": library_problems, "athlete": athlete_problems}
+#: Checks after the schema, by document kind; ``validate`` needs nothing else imported to run them.
+SEMANTIC_CHECKS = {"plan": plan_problems, "exercise-library": library_problems, "athlete": athlete_problems, "template": template_problems}
 
 
 def load_document(path: str, kind: str, stdin: BinaryIO | None = None) -> Any:

@@ -72,10 +72,17 @@ class Exercise:
     equipment: tuple[str, ...]
     fit: FitMapping
     alternatives: tuple[str, ...] | None = None
+    # What the exercise trains, in the library's closed vocabulary (optional in a plan).
+    pattern: str | None = None
+    prime_movers: tuple[str, ...] | None = None
+    plane: str | None = None
+    unilateral: bool | None = None
+    difficulty: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Exercise:
         alternatives = d.get("alternatives")
+        movers = d.get("prime_movers")
         return cls(
             id=d["id"],
             name=d["name"],
@@ -86,6 +93,11 @@ class Exercise:
             equipment=tuple(d["equipment"]),
             fit=FitMapping(**d["fit"]),
             alternatives=None if alternatives is None else tuple(alternatives),
+            pattern=d.get("pattern"),
+            prime_movers=None if movers is None else tuple(movers),
+            plane=d.get("plane"),
+            unilateral=d.get("unilateral"),
+            difficulty=d.get("difficulty"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +107,11 @@ class Exercise:
                 "name": self.name,
                 "kind": self.kind,
                 "focus": list(self.focus),
+                "pattern": self.pattern,
+                "prime_movers": None if self.prime_movers is None else list(self.prime_movers),
+                "plane": self.plane,
+                "unilateral": self.unilateral,
+                "difficulty": self.difficulty,
                 "how_to": list(self.how_to),
                 "per_side": self.per_side,
                 "equipment": list(self.equipment),
@@ -147,6 +164,7 @@ class Block:
     notes: str | None = None
     tempo: str | None = None
     swap: Swap | None = None
+    variant_of: str | None = None  # the template's exercise, when this block holds a harder variant of it
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Block:
@@ -164,6 +182,7 @@ class Block:
             notes=d.get("notes"),
             tempo=d.get("tempo"),
             swap=None if swap is None else Swap(**swap),
+            variant_of=d.get("variant_of"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,6 +199,7 @@ class Block:
                 "notes": self.notes,
                 "tempo": self.tempo,
                 "swap": self.swap and self.swap.to_dict(),
+                "variant_of": self.variant_of,
             }
         )
 

@@ -130,7 +130,8 @@ def test_walk_of_the_first_session_spelled_out(sample_plan_data):
 def library_plan(plan_data) -> dict:
     """A plan with one session per library exercise."""
     library = yaml.safe_load(LIBRARY.read_text("utf-8"))
-    plan_data["exercises"] = library["exercises"]
+    # The plan embeds exercises without the library's own planning fields (dose, progressions).
+    plan_data["exercises"] = [{k: v for k, v in e.items() if k not in ("dose", "progressions")} for e in library["exercises"]]
     plan_data["sessions"] = [
         {"id": f"x-{e['id']}", "date": "2026-12-07", "start_time": "07:00", "title": e["name"], "kind": "strength", "minutes": 10,
          "blocks": [{"exercise": e["id"], "sets": 2, "reps": 10, "rest_seconds": 30}]}

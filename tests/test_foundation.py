@@ -126,7 +126,7 @@ def test_validate_reads_yaml_from_stdin(sample_plan_data):
 def test_validate_plan_and_library():
     result = run_cli("validate", SAMPLE_PLAN, LIBRARY)
     assert result.code == 0, result.err
-    assert "ok: " in result.out and "(exercise-library, 25 exercises)" in result.out
+    assert "ok: " in result.out and "(exercise-library, 47 exercises)" in result.out
 
 
 def test_yaml_times_stay_text(tmp_path, sample_plan_data):
