@@ -14,14 +14,12 @@ import importlib
 import os
 import re
 import sys
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 _SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+class EntryPoint(NamedTuple):
     group: str
     name: str
     value: str  # "module:attribute"
@@ -80,8 +78,11 @@ def _scan(groups: tuple[str, ...]) -> list[EntryPoint] | None:
     """Entry points of ``groups`` from plain folders on sys.path; None when sys.path holds something else."""
     found: list[EntryPoint] = []
     seen: set[str] = set()
+    stdlib = os.path.dirname(os.__file__)  # holds no distributions; a long listing to skip
     for entry in sys.path:
         folder = entry or os.getcwd()
+        if folder == stdlib:
+            continue
         if not os.path.isdir(folder):
             if os.path.exists(folder):
                 return None  # a zip archive or an egg file: importlib.metadata knows how to read it
@@ -100,9 +101,12 @@ def _scan(groups: tuple[str, ...]) -> list[EntryPoint] | None:
             path = os.path.join(folder, child)
             try:
                 with open(os.path.join(path, "entry_points.txt"), encoding="utf-8") as f:
-                    sections = _parse(f.read())
+                    text = f.read()
             except OSError:
                 continue
+            if not any(f"[{group}]" in text for group in groups):
+                continue  # most distributions register nothing of planport's
+            sections = _parse(text)
             wanted = [(g, items) for g, items in sections.items() if g in groups and items]
             if wanted:
                 dist_name, dist_version = _headers(path)

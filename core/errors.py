@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class ExitStatus(enum.IntEnum):
@@ -22,8 +22,7 @@ class ExitStatus(enum.IntEnum):
 MAX_LINES = 20
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with an input: where (source and JSON Pointer) and what."""
 
     pointer: str

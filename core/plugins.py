@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import pluggy
 
@@ -38,8 +37,7 @@ hookspec = pluggy.HookspecMarker("planport")
 hookimpl = pluggy.HookimplMarker("planport")
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(NamedTuple):
     """One output file: a relative POSIX path under the output folder, its bytes and media type."""
 
     path: str
@@ -67,8 +65,7 @@ class Exporter(Protocol):
     def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]: ...
 
 
-@dataclass(frozen=True)
-class Delivered:
+class Delivered(NamedTuple):
     """What a delivery target did with one artifact."""
 
     path: str  # the artifact's path
@@ -76,12 +73,15 @@ class Delivered:
     location: str  # where it went, in the target's own terms
 
 
-@dataclass
 class DeliveryReport:
     """A delivery's outcome: one entry per artifact (or remote item) and a one-line summary."""
 
-    delivered: list[Delivered] = field(default_factory=list)
-    summary: str = ""
+    def __init__(self, delivered: list[Delivered] | None = None, summary: str = ""):
+        self.delivered = list(delivered or [])
+        self.summary = summary
+
+    def __repr__(self) -> str:
+        return f"DeliveryReport({self.delivered!r}, {self.summary!r})"
 
 
 @runtime_checkable
@@ -114,8 +114,17 @@ class HookSpecs:
         """Delivery targets this plugin offers."""
 
 
-@dataclass(frozen=True)
-class Registered:
+class _HookManager(pluggy.PluginManager):
+    """pluggy's manager, told that only ``planport_*`` attributes can be hooks: it would otherwise
+    inspect every attribute of every plugin object at each start."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
+        if not name.startswith("planport_"):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+class Registered(NamedTuple):
     """An exporter and where it came from (the distribution that registered it)."""
 
     exporter: Exporter
@@ -165,7 +174,7 @@ class Plugins:
         self.broken: dict[str, str] = {}
         #: Problems that concern no particular exporter name (shown by ``planport exporters``).
         self.warnings: list[str] = []
-        self._hooks = pluggy.PluginManager("planport")
+        self._hooks = _HookManager("planport")
         self._hooks.add_hookspecs(HookSpecs)
 
     # --- registration ----------------------------------------------------------------
@@ -223,7 +232,9 @@ class Plugins:
             self.warnings.append(reason)
             return reason
         try:
-            self._hooks.register(exporter, name=f"exporter:{name}")
+            # pluggy inspects every attribute of what it registers: only objects that have hooks.
+            if any(attribute.startswith("planport_") for attribute in dir(exporter)):
+                self._hooks.register(exporter, name=f"exporter:{name}")
         except (ValueError, pluggy.PluginValidationError) as e:  # a hook implementation pluggy cannot use
             reason = f"exporter plugin {name!r} from {origin} has a bad hook: {e}"
             self._mark_broken(name, reason)

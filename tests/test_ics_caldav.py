@@ -19,7 +19,8 @@ from radicale_server import PASSWORD, USER, Radicale
 from planport.core.errors import InputError
 from planport.core.gate import plan_from_data
 from planport.exporters.ics import calendars as ical
-from planport.exporters.ics.sync import Credentials, SyncError, check_url, credentials_for, publish, sync_plan
+from planport.exporters.ics.commands import publish
+from planport.exporters.ics.sync import Credentials, SyncError, check_url, credentials_for, sync_plan
 
 UTC = dt.timezone.utc
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")

@@ -12,8 +12,6 @@ error, a traceback only with ``--debug``.
 from __future__ import annotations
 
 import sys
-import traceback
-from dataclasses import dataclass, field
 
 import click
 
@@ -23,13 +21,13 @@ from .commands import CORE_COMMANDS
 from .display import err
 
 
-@dataclass
 class App:
     """What every command of one run shares: the plugins, and whether to show tracebacks."""
 
-    plugins: Plugins
-    debug: bool = False
-    warned: set[str] = field(default_factory=set)
+    def __init__(self, plugins: Plugins, debug: bool = False):
+        self.plugins = plugins
+        self.debug = debug
+        self.warned: set[str] = set()
 
     def warn(self, message: str) -> None:
         if message not in self.warned:  # once per run, however many commands ask
@@ -93,11 +91,15 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         return ExitStatus.INTERRUPTED
     except PlanportError as e:
         if app.debug:
+            import traceback
+
             traceback.print_exc()
         err(f"planport: error: {e}")
         return e.exit_code
     except Exception as e:  # the last line of defence: one line, no traceback unless asked
         if app.debug:
+            import traceback
+
             traceback.print_exc()
         err(f"planport: error: unexpected {type(e).__name__}: {e} (run with --debug for details)")
         return ExitStatus.FAILURE

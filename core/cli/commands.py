@@ -7,7 +7,6 @@ Modules beyond click are imported inside the commands, so ``planport --help`` st
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -142,6 +141,8 @@ def validate(files: tuple[str, ...], kind: str | None, as_json: bool) -> int:
     cat plan.yaml | planport validate -
     planport validate --json samples/rosters/club.csv
     """
+    import json
+
     from .. import gate
     from ..roster import check_roster
 
@@ -199,6 +200,8 @@ def schema(name: str) -> int:
     planport schema plan > plan.schema.json
     planport schema ics
     """
+    import json
+
     from planport import schemas
 
     plugins = _plugins()
@@ -225,6 +228,8 @@ def exporters(as_json: bool) -> int:
     planport exporters
     planport exporters --json
     """
+    import json
+
     plugins = _plugins()
     registered = sorted(plugins.exporters.items())
     targets = sorted(plugins.delivery_targets().items())

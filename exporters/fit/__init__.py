@@ -73,7 +73,7 @@ class FitExporter:
 
     @hookimpl
     def planport_delivery_targets(self) -> list[Any]:
-        from .device import GarminDevice
+        from .target import GarminDevice
 
         return [GarminDevice()]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import click
@@ -39,6 +38,8 @@ def inspect(files: tuple[str, ...], walk: bool, as_json: bool) -> None:
     if problems:
         raise InputError(problems)
     if as_json:
+        import json
+
         click.echo(json.dumps([read.as_json(path, workout, steps, walk) for path, workout, steps in found], indent=2, ensure_ascii=False, default=str))
         return
     for path, workout, steps in found:
@@ -70,7 +71,8 @@ def sync(source: Path, device: Path, weeks: int | None, first: dt.datetime | Non
     """
     from planport import InputError
 
-    from .device import GarminDevice, read_folder, within
+    from .device import read_folder, within
+    from .target import GarminDevice
 
     start = first.date() if first else None
     end = last.date() if last else None

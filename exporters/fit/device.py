@@ -16,9 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from planport import Artifact, Delivered, DeliveryReport, InputError, Problem
+from planport import Artifact, InputError, Problem
 from planport.core.writer import TEMP_PREFIX, write_atomic
 
 #: Where a Garmin watch picks up new workout files when it is unplugged.
@@ -195,22 +194,6 @@ def read_folder(source: Path) -> list[Artifact]:
 
 
 WORDS = {"copy": "copied", "replace": "replaced", "skip": "skipped"}
-
-
-class GarminDevice:
-    """The ``garmin`` delivery target: FIT workouts into a mounted watch's GARMIN/NewFiles."""
-
-    name = "garmin"
-    description = "A Garmin watch mounted as a folder (USB drive, or an MTP mount): FIT workouts go into GARMIN/NewFiles/."
-    formats = ("fit",)
-
-    def deliver(
-        self, artifacts: Sequence[Artifact], destination: str, *, plan: Any = None, dry_run: bool = False, options: dict[str, Any] | None = None,
-    ) -> DeliveryReport:
-        fit = [a for a in artifacts if a.path.lower().endswith(".fit")]
-        copies = copy_to_device(fit, Path(destination), dry_run, bool((options or {}).get("force")))
-        delivered = [Delivered(c.name, WORDS[c.action] + ("" if c.planport_file else " (a file planport did not write)"), str(c.target)) for c in copies]
-        return DeliveryReport(delivered, summary(copies, new_files_folder(Path(destination)), dry_run))
 
 
 def summary(copies: list[Copy], folder: Path, dry_run: bool) -> str:

@@ -50,13 +50,13 @@ class IcsExporter:
 
     @hookimpl
     def planport_commands(self) -> list[Any]:
-        from .sync import publish
+        from .commands import publish
 
         return [publish]
 
     @hookimpl
     def planport_delivery_targets(self) -> list[Any]:
-        from .sync import CalDAVCalendar
+        from .commands import CalDAVCalendar
 
         return [CalDAVCalendar()]
 

@@ -1,0 +1,31 @@
+"""The ``garmin`` delivery target. Light on purpose: every planport command that lists
+targets loads it; copying (``device``) is imported when something is delivered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planport import Artifact, DeliveryReport
+
+
+class GarminDevice:
+    """The ``garmin`` delivery target: FIT workouts into a mounted watch's GARMIN/NewFiles."""
+
+    name = "garmin"
+    description = "A Garmin watch mounted as a folder (USB drive, or an MTP mount): FIT workouts go into GARMIN/NewFiles/."
+    formats = ("fit",)
+
+    def deliver(
+        self, artifacts: Sequence[Artifact], destination: str, *, plan: Any = None, dry_run: bool = False, options: dict[str, Any] | None = None,
+    ) -> DeliveryReport:
+        from planport.core.plugins import Delivered, DeliveryReport
+
+        from .device import WORDS, copy_to_device, new_files_folder, summary
+
+        fit = [a for a in artifacts if a.path.lower().endswith(".fit")]
+        copies = copy_to_device(fit, Path(destination), dry_run, bool((options or {}).get("force")))
+        delivered = [Delivered(c.name, WORDS[c.action] + ("" if c.planport_file else " (a file planport did not write)"), str(c.target)) for c in copies]
+        return DeliveryReport(delivered, summary(copies, new_files_folder(Path(destination)), dry_run))
