@@ -176,7 +176,7 @@ def _serve(spec: WorkerSpec, inbox: Any, outbox: Any, parent: int) -> None:
         return
     while True:
         try:
-            item = inbox.get(timeout=1.0)
+            item = inbox.get(timeout=0.25)
         except queue.Empty:
             if os.getppid() != parent:  # the parent was killed: stop instead of waiting forever,
                 outbox.cancel_join_thread()  # and do not wait to flush results nobody will read
