@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import ExitStatus, InputError, Problem
+from ..errors import ExitStatus, ExportError, InputError, Problem
 from .display import err
 
 if TYPE_CHECKING:
@@ -67,27 +67,46 @@ def deliver_option(func: F) -> F:
     )(func)
 
 
-def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
-    """Export ``plan`` in ``formats`` and write the artifacts under ``out`` (``-``: standard output)."""
+def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, deliveries: tuple[str, ...] = ()) -> tuple[list[Any], list[tuple[Any, str]]]:
+    """Check the options and targets and run the exporters: (artifacts, delivery targets), nothing written yet."""
     from ..options import split_options
     from ..pipeline import prepare, run_exporters
-    from ..writer import Writer
 
     plugins = _plugins()
     targets = _targets(plugins, deliveries)
     prepared = prepare(plugins, formats, split_options(list(options), formats))
     artifacts = run_exporters(plan, prepared)
+    if out == "-" and len(artifacts) != 1:
+        raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
+    return artifacts, targets
+
+
+def deliver_export(artifacts: list[Any], targets: list[tuple[Any, str]], out: str, quiet: bool) -> None:
+    """Write the artifacts under ``out`` (``-``: standard output), then hand them to each delivery target."""
+    from ..writer import Writer
+
     if out == "-":
-        if len(artifacts) != 1:
-            raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
         sys.stdout.buffer.write(artifacts[0].data)
         sys.stdout.buffer.flush()
     else:
         Writer(out, None if quiet else err).write(artifacts)
     for target, destination in targets:
-        report = target.deliver(artifacts, destination)
+        try:
+            report = target.deliver(artifacts, destination)
+        except (InputError, OSError):
+            raise
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"while delivery target {target.name!r} ran") from None
+        except (Exception, SystemExit) as e:  # a plugin's target: name it
+            raise ExportError(f"delivery target {target.name!r} failed: {type(e).__name__}: {e}") from None
         if not quiet:
             err(report.summary)
+
+
+def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
+    """Export ``plan`` in ``formats`` and write the artifacts under ``out`` (``-``: standard output)."""
+    artifacts, targets = make_export(plan, formats, options, out, deliveries)
+    deliver_export(artifacts, targets, out, quiet)
 
 
 def _targets(plugins: Plugins, deliveries: tuple[str, ...]) -> list[tuple[Any, str]]:
@@ -312,6 +331,12 @@ def build(
     if (options or deliveries) and not formats:
         raise InputError.at("", "-o and --deliver go with --to; to save the plan document, use --plan-file or --to json", "-o" if options else "--deliver")
     plan = build_from_files(athlete_file, template_file, revision, created)
+    exported: tuple[list[Any], list[tuple[Any, str]]] | None = None
+    if formats:  # options and exporters are checked before anything is written, the plan file too
+        try:
+            exported = make_export(plan, formats, options, out, deliveries)
+        except InputError as e:
+            raise e.with_source(gate.display_name(athlete_file)) from None
     if plan_file == "-" or not (plan_file or formats or summary):
         sys.stdout.buffer.write(plan.dumps())
         sys.stdout.buffer.flush()
@@ -321,11 +346,8 @@ def build(
         write_atomic(Path(plan_file), plan.dumps())
         if not quiet:
             err(f"wrote {plan_file}")
-    if formats:
-        try:
-            write_export(plan, formats, options, out, quiet, deliveries)
-        except InputError as e:
-            raise e.with_source(gate.display_name(athlete_file)) from None
+    if exported is not None:
+        deliver_export(*exported, out, quiet)
     if summary:
         from ..summary import summary_table
 
@@ -372,7 +394,7 @@ def batch(roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path,
         ticker(summary)
 
     try:
-        result = run_batch(job, _plugins(), progress)
+        result = run_batch(job, _plugins(), progress, _warn)
     finally:
         if ticker is not None:
             ticker.close()
