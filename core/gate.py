@@ -98,7 +98,7 @@ def data_problems(data: Any, at: str = "", one_line: frozenset[str] | bool = Fal
             continue
         elif isinstance(value, float):
             if not math.isfinite(value):
-                problems.append(Problem(ptr, f"{value} is not a number JSON can hold"))
+                problems.append(Problem(ptr, f"{'NaN' if math.isnan(value) else 'an infinite number'} is not a number JSON can hold"))
         elif isinstance(value, dict):
             children = []
             for key, item in value.items():
