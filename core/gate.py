@@ -142,7 +142,8 @@ _TYPE_WORDS = {"object": "an object", "array": "an array", "string": "a string",
 def _narrow(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the branch error that says most about what is wrong."""
     while error.context and not error.schema.get("x-oneOf-message"):
-        useful = [e for e in error.context if e.validator != "type"] or list(error.context)
+        # A branch whose type the value does not have says nothing; one whose type it has, much.
+        useful = [e for e in error.context if not (e.validator == "type" and not e.relative_path)] or list(error.context)
         error = best_match(useful)
     return error
 

@@ -259,8 +259,8 @@ def _check_node(node: yaml.Node, refuse: Any) -> None:
         seen: set[str] = set()
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_TAG}str":
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
-                raise refuse(key_node, f"a key must be text, not {_short(shown)}; put it in quotes")
+                shown = _short(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
+                raise refuse(key_node, f"a key must be text, not {shown}; put it in quotes")
             if key_node.value in seen:
                 raise refuse(key_node, f"duplicate key {_short(key_node.value)}")
             seen.add(key_node.value)
@@ -275,7 +275,16 @@ def _short(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+# PyYAML's scanner looks up to 1024 characters ahead for a simple key, at a cost growing with
+# the square of the brackets it passes: a long run of them is refused before it is scanned.
+_BRACKET_RUN = re.compile(r"[\[{](?:\s*[\[{]){%d}" % MAX_DEPTH)
+
+
 def _parse_yaml(text: str, source: str) -> Any:
+    if run := _BRACKET_RUN.search(text):
+        line = text.count("\n", 0, run.start()) + 1
+        column = run.start() - (text.rfind("\n", 0, run.start()) + 1) + 1
+        raise InputError.at("", f"line {line}, column {column}: invalid YAML: nested deeper than {MAX_DEPTH} levels", source)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -286,7 +295,9 @@ def _parse_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError.at("", f"{where}invalid YAML: {e.problem or e.context}", source) from None
+        # "expected a single document in the stream" + "but found another document"; not "while parsing ..."
+        said = f"{e.context} {e.problem}" if e.context and e.problem and not e.context.startswith("while") else e.problem or e.context
+        raise InputError.at("", f"{where}invalid YAML: {said}", source) from None
     except yaml.YAMLError as e:
         raise InputError.at("", f"invalid YAML: {e}", source) from None
     finally:
