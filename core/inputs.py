@@ -277,7 +277,7 @@ def _short(value: object, limit: int = 40) -> str:
 
 # PyYAML's scanner looks up to 1024 characters ahead for a simple key, at a cost growing with
 # the square of the brackets it passes: a long run of them is refused before it is scanned.
-_BRACKET_RUN = re.compile(r"[\[{](?:\s*[\[{]){%d}" % MAX_DEPTH)
+_BRACKET_RUN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_DEPTH) + "}")
 
 
 def _parse_yaml(text: str, source: str) -> Any:

@@ -9,7 +9,6 @@ Generated cases (hypothesis) are in test_bad_input_generated.py.
 
 from __future__ import annotations
 
-import copy
 import json
 import resource
 import signal
@@ -571,7 +570,7 @@ ROSTER_CASES = [
     ("csv-utf16-without-mark", "club.csv", (HEADER + "\n" + ROW + "\n").encode("utf-16-le"), "UTF-16 text without a byte-order mark"),
     ("csv-utf32", "club.csv", (HEADER + "\n" + ROW + "\n").encode("utf-32"), "UTF-32 text is not read"),
     ("csv-unknown-column", "club.csv", (HEADER + ",colour\n" + ROW + ",red\n").encode(), "unknown columns 'colour'"),
-    ("csv-missing-column", "club.csv", ("id,name\na,b\n").encode(), "missing columns"),
+    ("csv-missing-column", "club.csv", (b"id,name\na,b\n"), "missing columns"),
     ("csv-header-with-nul", "club.csv", (HEADER.replace("id", "i\x00d", 1) + "\n" + ROW + "\n").encode(), "or binary data"),
     ("yaml-empty-list", "club.yaml", b"[]\n", "/athletes: must not be empty"),
     ("yaml-no-athletes", "club.yaml", b"schema_version: 1\nathletes: []\n", "/athletes: must not be empty"),
