@@ -56,7 +56,7 @@ def clash_key(path: str) -> str:
 def path_clashes(paths: Iterable[str]) -> list[tuple[str, str, str]]:
     """Pairs of paths that cannot both be written: (first, second, why), in the order met."""
     files: dict[str, str] = {}
-    folders: dict[str, str] = {}  # clash key of a folder -> the first path under it
+    folders: dict[str, tuple[str, str]] = {}  # clash key of a folder -> (its spelling, the first path under it)
     clashes = []
     for path in paths:
         key = clash_key(path)
@@ -65,15 +65,21 @@ def path_clashes(paths: Iterable[str]) -> list[tuple[str, str, str]]:
             clashes.append((first, path, "are the same path" if first == path else "differ only by case or Unicode normalization"))
             continue
         if key in folders:
-            clashes.append((folders[key], path, f"need {path!r} to be a folder"))
+            clashes.append((folders[key][1], path, f"need {path!r} to be a folder"))
             continue
-        parts = key.split("/")
-        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
-        clash = next((p for p in prefixes if p in files), None)
+        keys, spelled = key.split("/"), path.split("/")
+        prefixes = [("/".join(keys[:i]), "/".join(spelled[:i])) for i in range(1, len(keys))]
+        clash = next((p for p, _ in prefixes if p in files), None)
         if clash is not None:
             clashes.append((files[clash], path, f"need {files[clash]!r} to be a folder"))
             continue
+        # x/a.txt and X/b.txt: one folder where case is ignored, two elsewhere.
+        other = next(((folders[p], s) for p, s in prefixes if p in folders and folders[p][0] != s), None)
+        if other is not None:
+            (first_spelling, first_path), spelling = other
+            clashes.append((first_path, path, f"put files in folders {first_spelling!r} and {spelling!r}, which differ only by case or Unicode normalization"))
+            continue
         files[key] = path
-        for prefix in prefixes:
-            folders.setdefault(prefix, path)
+        for prefix, spelling in prefixes:
+            folders.setdefault(prefix, (spelling, path))
     return clashes

@@ -165,13 +165,19 @@ def sweep_temp_files(root: Path) -> None:
 
 
 def _syncfs(folder: Path) -> None:
-    """Flush the file system holding ``folder``: one call for many files instead of an fsync each."""
-    fd = os.open(folder, os.O_RDONLY)
+    """Flush the file system holding ``folder``: one call for many files instead of an fsync each.
+
+    OSError naming ``folder`` when it cannot even be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as e:
+        raise _failed(e, folder, "cannot flush to disk") from None
     try:
         if _LIBC is not None and _LIBC.syncfs(fd) == 0:
             return
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.close(fd)
     os.sync()
 
 
@@ -189,11 +195,9 @@ def _fsync_dir(folder: Path) -> None:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
-    try:
+    with contextlib.suppress(OSError):
         os.fsync(fd)
-    except OSError:
-        pass
-    finally:
+    with contextlib.suppress(OSError):
         os.close(fd)
 
 
@@ -312,14 +316,24 @@ class _Transaction:
         """Put every target back as it was; best effort, never raising."""
         for target, kept in reversed(self.committed):
             with contextlib.suppress(OSError):
-                if kept is not None:
+                if kept is None:
+                    if target.is_file() or target.is_symlink():
+                        os.unlink(target)
+                elif _same_file(kept, target):  # never replaced: rename() between two links of one file does nothing
+                    os.unlink(kept)
+                else:
                     os.replace(kept, target)
-                elif target.is_file() or target.is_symlink():
-                    os.unlink(target)
         for tmp, _ in self.staged:
             with contextlib.suppress(OSError):
                 _unlink(tmp)
         _remove_folders(self.made)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(os.lstat(a), os.lstat(b))
+    except OSError:
+        return False
 
 
 def _keep_aside(target: Path) -> Path | None:
@@ -414,9 +428,11 @@ class Writer:
             transaction.rollback()
             raise
         transaction.finish()
+        # The files are in place: flushing the renames to disk is done as well as it can be.
         if self.grouped:
             if planned:
-                _syncfs(self.root)
+                with contextlib.suppress(OSError):
+                    _syncfs(self.root)
         else:
             for folder in dict.fromkeys(t.parent for t, _ in planned):  # once per folder, not per file
                 _fsync_dir(folder)
