@@ -464,8 +464,11 @@ class AtomicFile:
         self._file: IO[str] | None = None
 
     def open(self) -> IO[str]:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = _create_temp(self.target.parent)
+        make_folder(self.target.parent)
+        try:
+            fd, self._tmp = _create_temp(self.target.parent)
+        except OSError as e:
+            raise _failed(e, self.target) from None
         try:
             os.fchmod(fd, _MODE)
             self._file = os.fdopen(fd, "w", encoding="utf-8", newline=self.newline)
@@ -482,6 +485,9 @@ class AtomicFile:
             os.fsync(self._file.fileno())
             self._file.close()
             os.replace(self._tmp, self.target)
+        except OSError as e:
+            self.discard()
+            raise _failed(e, self.target) from None
         except BaseException:
             self.discard()
             raise
