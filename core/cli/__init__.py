@@ -124,7 +124,8 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         _show_click_error(e)
         return e.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt) as e:
-        err(f"planport: interrupted{one_line(' ' + str(e)) if str(e) else ''}")
+        said = str(e.__cause__ if isinstance(e, click.exceptions.Abort) and e.__cause__ else e)  # click wraps Ctrl-C in Abort
+        err(f"planport: interrupted{one_line(' ' + said) if said else ''}")
         return ExitStatus.INTERRUPTED
     except PlanportError as e:
         if app.debug:
