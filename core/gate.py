@@ -297,8 +297,23 @@ def check_schema(data: Any, schema_name: str, source: str | None = None) -> None
 # --- checks a schema cannot express --------------------------------------------------
 
 
-def zone_problem(name: str) -> str | None:
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    """The zones of the IANA database as the tzdata package ships it. Not the system's list:
+    that has names such as "localtime" whose meaning depends on the machine."""
+    from importlib.resources import files
+
     try:
+        return frozenset(files("tzdata").joinpath("zones").read_text("utf-8").split())
+    except (ModuleNotFoundError, OSError):  # no tzdata package: the system's database decides
+        return frozenset()
+
+
+def zone_problem(name: str) -> str | None:
+    known = _iana_zones()
+    try:
+        if known and name not in known:
+            raise zoneinfo.ZoneInfoNotFoundError(name)
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return f"unknown time zone {_short(name)}; use an IANA name such as Europe/Berlin"

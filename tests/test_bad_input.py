@@ -209,6 +209,9 @@ PLAN_CASES += [
     ("plan-name-line-separator", _set(["name"], "Hip\u2028strength"), "/name", "must be one line"),
     ("key-with-newline", _rename_key(["sessions", 0], "title", "title\n"), "/sessions/0/title\\n", "the key holds a line break"),  # escaped: one line
     ("zone-trailing-newline", _set(["athlete", "time_zone"], "Europe/Berlin\n"), "/athlete/time_zone", ID_FORM),
+    ("zone-localtime", _set(["athlete", "time_zone"], "localtime"), "/athlete/time_zone", "unknown time zone \"localtime\""),  # the machine's zone, whatever it is
+    ("zone-posixrules", _set(["athlete", "time_zone"], "posixrules"), "/athlete/time_zone", "unknown time zone"),
+    ("zone-posix-prefix", _set(["athlete", "time_zone"], "posix/Europe/Berlin"), "/athlete/time_zone", "unknown time zone"),
     ("tempo-trailing-newline", _set_block("tempo", "3-1-1\n"), "/sessions/0/blocks/0/tempo", ID_FORM),
     ("fit-category-newline", _set(["exercises", 0, "fit", "category"], "hip_raise\n"), "/exercises/0/fit/category", ID_FORM),
     ("schema-ref-nul", _set(["$schema"], f"x{NUL}"), "/$schema", "control character (NUL)"),
@@ -603,3 +606,12 @@ def test_batch_out_is_a_file(tmp_path):
     out = tmp_path / "out"
     out.write_text("x")
     refused("batch", CLUB, "--to", "ics", "--out", out, "--jobs", "1", source=str(out), words="is a file, not a folder")
+
+
+def test_a_file_name_with_a_line_break_is_still_one_line(tmp_path, plan_data):
+    plan_data["sessions"][0]["title"] = "a\x00b"
+    path = tmp_path / "my\nplan\x1b.json"
+    path.write_text(json.dumps(plan_data), "utf-8")
+    shown = str(path).replace("\n", "\\n").replace("\x1b", "\\x1b")
+    result = refused("validate", path, source=shown, pointer="/sessions/0/title", words="control character (NUL)")
+    assert len(result.lines) == 1
