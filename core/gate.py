@@ -29,7 +29,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from planport import schemas
 
 from .errors import InputError, Problem
-from .inputs import MAX_DEPTH, MAX_INPUT_BYTES, STDIN, display_name, load_data, parse, read_bytes, read_text, syntax_of
+from .inputs import MAX_DEPTH, MAX_INPUT_BYTES, MAX_VALUES, STDIN, display_name, load_data, parse, read_bytes, read_text, syntax_of
 from .model import Plan
 
 __all__ = [
@@ -79,43 +79,60 @@ _SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 def data_problems(data: Any, at: str = "", one_line: frozenset[str] | bool = False) -> list[Problem]:
     """What keeps ``data`` from being plain JSON data planport can carry into any file.
 
-    Nesting deeper than ``MAX_DEPTH``, keys that are not text, NaN and infinities, values
+    More than ``MAX_VALUES`` values, nesting deeper than ``MAX_DEPTH``, keys that are not text, NaN and infinities, values
     that are not JSON (bytes, sets, dates from a library caller), and texts that break
     ``control_character_problem`` (``one_line``: the pointers of one-line texts, or True for
     all). Iterative, so a deep or cyclic structure handed over by a library caller is
     refused, not a RecursionError."""
     problems: list[Problem] = []
-    stack: list[tuple[Any, str, int]] = [(data, at, 1)]
+    # A value's place is (parent's place, key): its pointer is spelled out only for a problem.
+    stack: list[tuple[Any, Any, int]] = [(data, None, 1)]
+    seen = 0
+
+    def spell(place: Any) -> str:
+        parts = []
+        while place is not None:
+            place, key = place
+            parts.append(key if isinstance(key, int) else _escape_pointer(key))
+        return at + "".join(f"/{p}" for p in reversed(parts))
+
     while stack and len(problems) < 100:
-        value, ptr, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            problems.append(Problem(ptr, f"nested deeper than {MAX_DEPTH} levels"))
+        value, place, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return [Problem(at, f"holds more than {MAX_VALUES:,} values, more than any document planport reads needs")]
+        kind = type(value)
+        if kind not in _PLAIN:  # a subclass (from a library caller) counts as its base type
+            kind = next((t for t in _BASES if isinstance(value, t)), kind)
+        if kind is str:
+            if _SUSPECT.search(value):
+                ptr = spell(place)
+                if message := control_character_problem(value, one_line is True or (one_line is not False and ptr in one_line)):
+                    problems.append(Problem(ptr, message))
+        elif kind is int or kind is bool or value is None:
             continue
-        if isinstance(value, str):
-            if _SUSPECT.search(value) and (message := control_character_problem(value, one_line is True or (one_line is not False and ptr in one_line))):
-                problems.append(Problem(ptr, message))
-        elif isinstance(value, bool) or value is None or isinstance(value, int):
-            continue
-        elif isinstance(value, float):
+        elif depth >= MAX_DEPTH and (kind is dict or kind is list) and value:
+            problems.append(Problem(spell(place), f"nested deeper than {MAX_DEPTH} levels"))
+        elif kind is dict:
+            for key, item in reversed(value.items()):
+                if type(key) is not str:
+                    problems.append(Problem(spell(place), f"a key must be text, not {type(key).__name__} {repr(key)[:40]}"))
+                elif _SUSPECT.search(key) and (message := control_character_problem(key)):
+                    problems.append(Problem(spell((place, key)), f"the key {message}"))
+                else:
+                    stack.append((item, (place, key), depth + 1))
+        elif kind is list:
+            stack.extend((item, (place, i), depth + 1) for i, item in reversed(list(enumerate(value))))
+        elif kind is float:
             if not math.isfinite(value):
-                problems.append(Problem(ptr, f"{'NaN' if math.isnan(value) else 'an infinite number'} is not a number JSON can hold"))
-        elif isinstance(value, dict):
-            children = []
-            for key, item in value.items():
-                if not isinstance(key, str):
-                    problems.append(Problem(ptr, f"a key must be text, not {type(key).__name__} {_short(repr(key))}"))
-                    continue
-                child = f"{ptr}/{_escape_pointer(key)}"
-                if _SUSPECT.search(key) and (message := control_character_problem(key)):
-                    problems.append(Problem(child, f"the key {message}"))
-                    continue
-                children.append((item, child, depth + 1))
-            stack.extend(reversed(children))
-        elif isinstance(value, list):
-            stack.extend((item, f"{ptr}/{i}", depth + 1) for i, item in reversed(list(enumerate(value))))
+                problems.append(Problem(spell(place), f"{'NaN' if math.isnan(value) else 'an infinite number'} is not a number JSON can hold"))
         else:
-            problems.append(Problem(ptr, f"a {type(value).__name__} is not a JSON value"))
+            problems.append(Problem(spell(place), f"a {kind.__name__} is not a JSON value"))
     return sorted(problems, key=lambda p: _pointer_key(p.pointer))
+
+
+_BASES = (str, bool, int, float, dict, list)
+_PLAIN = frozenset({*_BASES, type(None)})
 
 
 def _escape_pointer(key: str) -> str:

@@ -216,7 +216,7 @@ PLAN_CASES += [
     ("fit-category-newline", _set(["exercises", 0, "fit", "category"], "hip_raise\n"), "/exercises/0/fit/category", ID_FORM),
     ("schema-ref-nul", _set(["$schema"], f"x{NUL}"), "/$schema", "control character (NUL)"),
     ("session-file-names-clash", _file_name_clash, "/sessions/1/id", "gives the same file name (2026-12-07-hip-strength-a) as /sessions/0/id"),
-    ("deep-notes", _set(["sessions", 0, "notes"], [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]), "/sessions/0/notes" + "/0" * 29, "nested deeper than 32 levels"),
+    ("deep-notes", _set(["sessions", 0, "notes"], [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]), "/sessions/0/notes" + "/0" * 28, "nested deeper than 32 levels"),
 ]
 
 
@@ -615,3 +615,25 @@ def test_a_file_name_with_a_line_break_is_still_one_line(tmp_path, plan_data):
     shown = str(path).replace("\n", "\\n").replace("\x1b", "\\x1b")
     result = refused("validate", path, source=shown, pointer="/sessions/0/title", words="control character (NUL)")
     assert len(result.lines) == 1
+
+
+def test_a_document_with_too_many_values_is_refused_before_the_schema(tmp_path, plan_data):
+    """The schema would check every item of an over-long list (minutes for a 30 MB plan)."""
+    plan_data["sessions"] = [0] * 410_000
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan_data), "utf-8")
+    refused("validate", plan_file, source=str(plan_file), words="holds more than 400,000 values")
+
+
+YAML_CASES = [c for c in DOCUMENT_CASES if c[1].endswith(".yaml")]
+
+
+@pytest.mark.parametrize("case,name,data,words", YAML_CASES, ids=[c[0] for c in YAML_CASES])
+def test_without_libyaml_yaml_is_refused_the_same(tmp_path, monkeypatch, case, name, data, words):
+    """PyYAML without its C parser (a platform with no wheel): the pure-Python reader."""
+    from planport.core import inputs
+
+    monkeypatch.setattr(inputs, "_CLoader", None)
+    path = tmp_path / name
+    path.write_bytes(data)
+    refused("validate", "--as", "plan", path, source=str(path), words=words)
