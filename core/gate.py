@@ -266,10 +266,20 @@ FORMATS.checks("date", raises=ValueError)(_real_date)
 FORMATS.checks("date-time", raises=ValueError)(_real_moment)
 
 
+_ITEMS = Draft202012Validator.VALIDATORS["items"]
+
+
+def _items_within_bounds(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    limit = schema.get("maxItems")
+    if isinstance(limit, int) and validator.is_type(instance, "array") and len(instance) > limit:
+        return  # maxItems says what is wrong; checking each of 100,000 sessions would take minutes
+    yield from _ITEMS(validator, items, instance, schema)
+
+
 #: Draft 2020-12 with integers that are integers, ECMA-262 patterns and real dates.
 Validator = validators.extend(
     Draft202012Validator,
-    validators={"pattern": _pattern},
+    validators={"pattern": _pattern, "items": _items_within_bounds},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 

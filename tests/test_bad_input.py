@@ -637,3 +637,16 @@ def test_without_libyaml_yaml_is_refused_the_same(tmp_path, monkeypatch, case, n
     path = tmp_path / name
     path.write_bytes(data)
     refused("validate", "--as", "plan", path, source=str(path), words=words)
+
+
+@pytest.mark.parametrize("where", ["sessions", "blocks"])
+def test_an_over_long_list_is_refused_without_checking_each_item(tmp_path, plan_data, where):
+    if where == "sessions":
+        plan_data["sessions"] = plan_data["sessions"] * 700  # 7,000 sessions, under the value cap
+        pointer, words = "/sessions", "7,000 items are more than the maximum of 1,200"
+    else:
+        plan_data["sessions"][0]["blocks"] = plan_data["sessions"][0]["blocks"] * 5_000
+        pointer, words = "/sessions/0/blocks", "15,000 items are more than the maximum of 20"
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan_data), "utf-8")
+    refused("validate", plan_file, source=str(plan_file), pointer=pointer, words=words)
