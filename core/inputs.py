@@ -27,9 +27,10 @@ STDIN = "-"
 #: Larger inputs are refused before parsing; a real plan is a few hundred kilobytes and a
 #: roster of 100,000 athletes as CSV about 10 MiB.
 MAX_INPUT_BYTES = 32 * 1024 * 1024
-#: YAML is parsed in pure Python (about 1 MiB a second); a larger YAML document is refused
-#: so that no input keeps planport busy for long. JSON and CSV take the full limit.
-MAX_YAML_BYTES = 4 * 1024 * 1024
+#: YAML costs about 50 times its size in memory while it is read, and seconds per MiB (the
+#: constructor is Python even with libyaml): a larger YAML document is refused. The largest
+#: plan the schema allows is about 0.6 MiB of YAML. JSON and CSV take the full limit.
+MAX_YAML_BYTES = 2 * 1024 * 1024
 #: How deep lists and mappings may nest. A plan needs 6 levels (/sessions/0/blocks/0/load/kg).
 MAX_DEPTH = 32
 #: How many values (texts, numbers, lists, mappings...) one document may hold: a plan at every

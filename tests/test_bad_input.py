@@ -380,7 +380,7 @@ DOCUMENT_CASES = [
     ("yaml-infinity", "plan.yaml", b"revision: .inf\n", "/revision: an infinite number is not a number JSON can hold"),
     ("yaml-two-documents", "plan.yaml", b"id: a\n---\nid: b\n", "expected a single document in the stream but found another document"),
     ("yaml-huge-integer", "plan.yaml", b"revision: " + b"1" * 5000 + b"\n", "is not an integer planport can read"),
-    ("yaml-too-large", "plan.yaml", b"# " + b"x" * (4 * 1024 * 1024) + b"\n", "a YAML document larger than 4 MiB is not read"),
+    ("yaml-too-large", "plan.yaml", b"# " + b"x" * (2 * 1024 * 1024) + b"\n", "a YAML document larger than 2 MiB is not read"),
     ("yaml-tab-indent", "plan.yaml", b"a:\n\tb: 1\n", "invalid YAML"),
     ("json-deep", "plan.json", b"[" * 100_000, "nested deeper than 32 levels"),
     ("json-deep-33", "plan.json", b"[" * 33 + b"1" + b"]" * 33, "nested deeper than 32 levels"),
