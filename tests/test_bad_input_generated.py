@@ -26,7 +26,7 @@ from conftest import SAMPLE_PLAN, run_cli
 
 # No shrinking: each example is a CLI run, and the first failing one says enough.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
-SETTINGS = settings(max_examples=20, deadline=None, derandomize=True, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 SAMPLE = json.loads(SAMPLE_PLAN.read_text("utf-8"))
 
 
@@ -218,7 +218,7 @@ VALUES = st.recursive(
 )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, phases=PHASES, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, derandomize=True, phases=PHASES, suppress_health_check=[HealthCheck.too_slow])
 @given(pointer=st.sampled_from(PATHS), value=VALUES)
 def test_validate_and_export_accept_the_same_plans(scratch, pointer, value):
     """Whatever value lands wherever: validate and export both refuse it (exit 2, the same
