@@ -26,8 +26,8 @@ from .errors import ExportError, InputError, PlanportError
 from .pipeline import prepare, run_exporters
 from .plugins import Artifact, Plugins
 from .records import BatchRecords, Record, previous_records
-from .roster import Entry, column_of, read_entries, scan
-from .writer import Writer, sweep_temp_files
+from .roster import Entry, column_of, open_roster, read_entries, scan
+from .writer import Writer, make_folder, sweep_temp_files
 
 #: Athletes a worker process gets at a time.
 CHUNK = 8
@@ -121,6 +121,8 @@ class Worker:
             return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
         except PlanportError as e:
             return {**record, "status": "failed", "errors": [("", str(e))]}
+        except OSError as e:  # the writer names the file it could not write
+            return {**record, "status": "failed", "errors": [("", f"{e.filename}: {e.strerror}" if e.filename else str(e))]}
         except Exception as e:  # one athlete's bug must not end the batch
             return {**record, "status": "failed", "errors": [("", f"unexpected {type(e).__name__}: {e}")]}
         return {**record, "status": "ok", "files": {a.path: _sha(a.data) for a in placed}}
@@ -285,21 +287,24 @@ def ordered_results(entries: Iterator[tuple[Entry, Record | None, bool]], execut
     yield from ready(block=True)
 
 
-def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[[Summary], None] | None = None) -> Summary:
-    """Build and export every athlete of ``job.roster``; bad rows are recorded, never fatal."""
+def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[[Summary], None] | None = None, warn: Callable[[str], None] | None = None) -> Summary:
+    """Build and export every athlete of ``job.roster``; bad rows are recorded, never fatal.
+
+    ``warn`` is told of damaged records a resume skips."""
     plugins = plugins or Plugins.discover()
     template = load_template(str(job.template or default_template_path()))
     prepare(plugins, job.formats, job.options)  # bad formats or options stop the batch before any work
     signature = job_signature(job, template)
-    total, twice = scan(job.roster)
-    job.out.mkdir(parents=True, exist_ok=True)
-    previous = previous_records(job.out) if job.resume else {}
+    roster = open_roster(job.roster)  # standard input is read here, once
+    total, twice = scan(roster)
+    make_folder(job.out)
+    previous = previous_records(job.out, warn) if job.resume else {}
     sweep_temp_files(job.out)
     summary = Summary(total=total)
     spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins)
 
     def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
-        for entry in read_entries(job.roster):
+        for entry in read_entries(roster):
             old = previous.get(entry.id or "")
             reusable = (
                 old is not None and entry.id not in twice and not entry.problems

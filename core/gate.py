@@ -2,6 +2,13 @@
 
 Problems come out as ``InputError``s: one line each, naming the file and the JSON
 Pointer of the bad value, so the CLI can print them and exit 2 before anything is written.
+
+What passes the gate never fails later for its type or range: values are plain JSON data
+(no NaN, no keys that are not text, bounded nesting), texts hold no control characters
+that would break a file (``control_character_problem``), integers are integers (2.0 is
+not), patterns are matched as JSON Schema means them (``$`` is the end of the text, not
+the end of its last line), dates are real days in the range every exporter can carry.
+Reading and parsing live in ``inputs``; portable file names in ``portable``.
 """
 
 from __future__ import annotations
@@ -9,122 +16,129 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import re
-import sys
+import unicodedata
 import zoneinfo
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
-import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 
 from planport import schemas
 
 from .errors import InputError, Problem
+from .inputs import MAX_DEPTH, MAX_INPUT_BYTES, MAX_VALUES, STDIN, display_name, load_data, parse, read_bytes, read_text, syntax_of
 from .library import library_problems as library_dose_problems
 from .model import Plan
 from .template import template_problems
 
-STDIN = "-"
-#: Larger inputs are refused before parsing; a real plan is a few hundred kilobytes.
-MAX_INPUT_BYTES = 32 * 1024 * 1024
+__all__ = [
+    "MAX_INPUT_BYTES", "STDIN", "ONE_LINE_TEXTS", "check_document", "check_schema", "control_character_problem", "data_problems", "display_name",
+    "guess_kind", "load_data", "load_document", "load_plan", "parse", "plan_from_data", "read_bytes", "read_text", "schema_problems", "syntax_of",
+]
+
+#: Texts that become a one-line property of a file, by document kind and JSON Pointer: a
+#: plan's name is its calendar's name (X-WR-CALNAME, which iCalendar cannot escape); an
+#: athlete's and a template's names make a built plan's name. Every option value is one
+#: line too (a URL, a location, a calendar name). Other texts (titles, notes, how-to
+#: steps) may hold line breaks: every exporter escapes or quotes them.
+ONE_LINE_TEXTS: dict[str, frozenset[str]] = {"plan": frozenset({"/name"}), "athlete": frozenset({"/name"}), "template": frozenset({"/name"})}
+#: Schemas whose every text is one line.
+ALL_ONE_LINE = frozenset({"exporter-options"})
 
 
-# --- reading -------------------------------------------------------------------------
+# --- plain data ----------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with YAML 1.2 core scalars: 07:30 stays a string, 'no' stays a string,
-    010 is ten, and dates stay strings for the schema to check."""
+def control_character_problem(text: str, one_line: bool = True) -> str | None:
+    """The gate's control-character policy, for every text of every input; None when ``text`` is fine.
 
-    yaml_implicit_resolvers: dict[str, Any] = {}
-
-
-for _tag, _pattern, _first in [
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-]:
-    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
-def _decimal_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
-    return int(str(loader.construct_scalar(node)), 10)  # type: ignore[arg-type]  # the resolver only hands over scalars
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _decimal_int)
-
-
-def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise ValueError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
+    No text may hold a control character (NUL, ESC, DEL, C1 controls...) or half of a UTF-16
+    surrogate pair: each breaks some file planport writes (an iCalendar line, a FIT string,
+    a JSON document, a terminal message). A tab is text. A line break (LF, CR, U+2028,
+    U+2029) is text too, except in a one-line text (``ONE_LINE_TEXTS``, option values, and
+    ids and times through their patterns)."""
+    for match in _SUSPECT.finditer(text):
+        char = match.group()
+        if char == "\t" or (not one_line and char in _LINE_BREAKS):
+            continue
+        if "\ud800" <= char <= "\udfff":
+            return f"holds half of a UTF-16 surrogate pair (U+{ord(char):04X}), which is not text"
+        name = _CONTROL_NAMES.get(char) or unicodedata.name(char, f"U+{ord(char):04X}").lower()
+        if char in _LINE_BREAKS:
+            return f"holds {name}; it must be one line"
+        return f"holds a control character ({name})"
+    return None
 
 
-def read_bytes(path: str, stdin: BinaryIO | None = None) -> bytes:
-    """The bytes of ``path`` (``-`` is standard input), refusing absurdly large inputs."""
-    source = display_name(path)
-    try:
-        if path == STDIN:
-            raw = (stdin or sys.stdin.buffer).read(MAX_INPUT_BYTES + 1)
+_LINE_BREAKS = "\n\r\u2028\u2029"
+_CONTROL_NAMES = {"\n": "a line break", "\r": "a carriage return", "\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\u2028": "a line separator", "\u2029": "a paragraph separator"}
+_SUSPECT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def data_problems(data: Any, at: str = "", one_line: frozenset[str] | bool = False) -> list[Problem]:
+    """What keeps ``data`` from being plain JSON data planport can carry into any file.
+
+    More than ``MAX_VALUES`` values, nesting deeper than ``MAX_DEPTH``, keys that are not text, NaN and infinities, values
+    that are not JSON (bytes, sets, dates from a library caller), and texts that break
+    ``control_character_problem`` (``one_line``: the pointers of one-line texts, or True for
+    all). Iterative, so a deep or cyclic structure handed over by a library caller is
+    refused, not a RecursionError."""
+    problems: list[Problem] = []
+    # A value's place is (parent's place, key): its pointer is spelled out only for a problem.
+    stack: list[tuple[Any, Any, int]] = [(data, None, 1)]
+    seen = 0
+
+    def spell(place: Any) -> str:
+        parts = []
+        while place is not None:
+            place, key = place
+            parts.append(key if isinstance(key, int) else _escape_pointer(key))
+        return at + "".join(f"/{p}" for p in reversed(parts))
+
+    while stack and len(problems) < 100:
+        value, place, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return [Problem(at, f"holds more than {MAX_VALUES:,} values, more than any document planport reads needs")]
+        kind = type(value)
+        if kind not in _PLAIN:  # a subclass (from a library caller) counts as its base type
+            kind = next((t for t in _BASES if isinstance(value, t)), kind)
+        if kind is str:
+            if _SUSPECT.search(value):
+                ptr = spell(place)
+                if message := control_character_problem(value, one_line is True or (one_line is not False and ptr in one_line)):
+                    problems.append(Problem(ptr, message))
+        elif kind is int or kind is bool or value is None:
+            continue
+        elif depth >= MAX_DEPTH and (kind is dict or kind is list) and value:
+            problems.append(Problem(spell(place), f"nested deeper than {MAX_DEPTH} levels"))
+        elif kind is dict:
+            for key, item in reversed(value.items()):
+                if type(key) is not str:
+                    problems.append(Problem(spell(place), f"a key must be text, not {type(key).__name__} {repr(key)[:40]}"))
+                elif _SUSPECT.search(key) and (message := control_character_problem(key)):
+                    problems.append(Problem(spell((place, key)), f"the key {message}"))
+                else:
+                    stack.append((item, (place, key), depth + 1))
+        elif kind is list:
+            stack.extend((item, (place, i), depth + 1) for i, item in reversed(list(enumerate(value))))
+        elif kind is float:
+            if not math.isfinite(value):
+                problems.append(Problem(spell(place), f"{'NaN' if math.isnan(value) else 'an infinite number'} is not a number JSON can hold"))
         else:
-            with open(path, "rb") as f:
-                raw = f.read(MAX_INPUT_BYTES + 1)
-    except OSError as e:
-        raise InputError.at("", f"cannot read: {e.strerror or e}", source) from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InputError.at("", f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; is this the right file?", source)
-    return raw
+            problems.append(Problem(spell(place), f"a {kind.__name__} is not a JSON value"))
+    return sorted(problems, key=lambda p: _pointer_key(p.pointer))
 
 
-def read_text(path: str, stdin: BinaryIO | None = None) -> str:
-    """The text of ``path`` (``-`` is standard input), as UTF-8."""
-    raw = read_bytes(path, stdin)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError.at("", f"not UTF-8 text (byte {e.start})", display_name(path)) from None
+_BASES = (str, bool, int, float, dict, list)
+_PLAIN = frozenset({*_BASES, type(None)})
 
 
-def display_name(path: str) -> str:
-    return "<stdin>" if path == STDIN else str(path)
-
-
-def parse(text: str, source: str, syntax: str | None = None) -> Any:
-    """Parse JSON or YAML. ``syntax`` is "json", "yaml" or None to tell by the first character."""
-    if not text.strip():
-        raise InputError.at("", "the document is empty", source)
-    if syntax is None:
-        syntax = "json" if text.lstrip()[:1] in "{[" else "yaml"
-    if syntax == "json":
-        try:
-            return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
-        except json.JSONDecodeError as e:
-            raise InputError.at("", f"line {e.lineno}, column {e.colno}: invalid JSON: {e.msg}", source) from None
-        except ValueError as e:
-            raise InputError.at("", f"invalid JSON: {e}", source) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise InputError.at("", f"{where}invalid YAML: {e.problem or e.context}", source) from None
-    except yaml.YAMLError as e:
-        raise InputError.at("", f"invalid YAML: {e}", source) from None
-
-
-def syntax_of(path: str) -> str | None:
-    suffix = Path(path).suffix.lower()
-    return {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(suffix)
-
-
-def load_data(path: str, stdin: BinaryIO | None = None) -> Any:
-    """Read and parse a JSON or YAML file (by extension; sniffed for ``-`` and others)."""
-    return parse(read_text(path, stdin), display_name(path), syntax_of(path))
+def _escape_pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 # --- schema validation ---------------------------------------------------------------
@@ -147,7 +161,8 @@ _TYPE_WORDS = {"object": "an object", "array": "an array", "string": "a string",
 def _narrow(error: ValidationError) -> ValidationError:
     """For oneOf/anyOf failures, the branch error that says most about what is wrong."""
     while error.context and not error.schema.get("x-oneOf-message"):
-        useful = [e for e in error.context if e.validator != "type"] or list(error.context)
+        # A branch whose type the value does not have says nothing; one whose type it has, much.
+        useful = [e for e in error.context if not (e.validator == "type" and not e.relative_path)] or list(error.context)
         error = best_match(useful)
     return error
 
@@ -181,6 +196,9 @@ def _message(error: ValidationError) -> str:
         case "additionalProperties":
             extra = sorted(set(inst) - set(error.schema.get("properties", {})))
             return f"unknown {'property' if len(extra) == 1 else 'properties'} {', '.join(_short(x) for x in extra)}"
+        case "format":
+            what = "date and time" if v == "date-time" else v
+            return f"{inst} is not a real {what}"
         case "propertyNames":
             return f"{error.message[:200]}"
         case "uniqueItems":
@@ -190,15 +208,104 @@ def _message(error: ValidationError) -> str:
             return str(text) if len(text) <= 200 else str(text)[:197] + "..."
 
 
+# --- the validator: JSON Schema as the schemas mean it, run by Python -------------------
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern as a Python one: an unescaped ``$`` outside a character
+    class is the end of the text (``\\Z``), not "the end, or before a final line break" as in
+    Python, so ``^[a-z]+$`` refuses ``"hip\\n"``. Compiled with ``re.ASCII`` so that ``\\d``
+    and ``\\w`` mean ASCII digits and letters, as in ECMA-262."""
+    out = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_pattern(pattern), re.ASCII)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    # JSON Schema counts 2.0 as an integer; every exporter would then get a float where it
+    # counts sets or seconds. A whole number is written without a fraction.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+def _real_date(instance: object) -> bool:
+    if isinstance(instance, str):
+        dt.date.fromisoformat(instance)
+    return True
+
+
+def _real_moment(instance: object) -> bool:
+    if isinstance(instance, str):
+        dt.datetime.strptime(instance, "%Y-%m-%dT%H:%M:%SZ")
+    return True
+
+
+#: Only the formats planport's schemas use, as assertions: a date is a real day.
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("date", raises=ValueError)(_real_date)
+FORMATS.checks("date-time", raises=ValueError)(_real_moment)
+
+
+_ITEMS = Draft202012Validator.VALIDATORS["items"]
+
+
+def _items_within_bounds(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    limit = schema.get("maxItems")
+    if isinstance(limit, int) and validator.is_type(instance, "array") and len(instance) > limit:
+        return  # maxItems says what is wrong; checking each of 100,000 sessions would take minutes
+    yield from _ITEMS(validator, items, instance, schema)
+
+
+#: Draft 2020-12 with integers that are integers, ECMA-262 patterns and real dates.
+Validator = validators.extend(
+    Draft202012Validator,
+    validators={"pattern": _pattern, "items": _items_within_bounds},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
+def make_validator(schema: dict[str, Any]) -> Any:
+    """The gate's validator for ``schema`` (its $refs resolve among planport's schemas)."""
+    return Validator(schema, registry=schemas.registry(), format_checker=FORMATS)
+
+
 @functools.cache
-def _validator(schema_name: str) -> Draft202012Validator:
+def _validator(schema_name: str) -> Any:
     # Compiled once: a batch checks thousands of documents against the same schema.
-    return Draft202012Validator(schemas.schema(schema_name), registry=schemas.registry())
+    return make_validator(schemas.schema(schema_name))
 
 
-def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict[str, Any] | None = None) -> list[Problem]:
-    """Every schema violation in ``data``, in document order."""
-    validator = Draft202012Validator(schema, registry=schemas.registry()) if schema else _validator(schema_name)
+def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict[str, Any] | None = None, plain: bool = True) -> list[Problem]:
+    """Every problem with ``data``: first whether it is plain data at all (``data_problems``;
+    ``plain=False`` when the caller has checked that), then every schema violation, in
+    document order."""
+    one_line: frozenset[str] | bool = schema_name in ALL_ONE_LINE or ONE_LINE_TEXTS.get(schema_name, False)
+    not_plain = data_problems(data, one_line=one_line) if plain else []
+    if not_plain:
+        return [Problem(p.pointer, p.message, source) for p in not_plain]
+    validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
     for error in validator.iter_errors(data):
         error = _narrow(error)
@@ -219,8 +326,23 @@ def check_schema(data: Any, schema_name: str, source: str | None = None) -> None
 # --- checks a schema cannot express --------------------------------------------------
 
 
-def zone_problem(name: str) -> str | None:
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    """The zones of the IANA database as the tzdata package ships it. Not the system's list:
+    that has names such as "localtime" whose meaning depends on the machine."""
+    from importlib.resources import files
+
     try:
+        return frozenset(files("tzdata").joinpath("zones").read_text("utf-8").split())
+    except (ModuleNotFoundError, OSError):  # no tzdata package: the system's database decides
+        return frozenset()
+
+
+def zone_problem(name: str) -> str | None:
+    known = _iana_zones()
+    try:
+        if known and name not in known:
+            raise zoneinfo.ZoneInfoNotFoundError(name)
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return f"unknown time zone {_short(name)}; use an IANA name such as Europe/Berlin"
@@ -244,6 +366,19 @@ def duplicate_problems(items: list[dict[str, Any]], key: str, where: str, what: 
             problems.append(Problem(f"{where}/{i}/{key}", f"duplicate {what} {_short(value)}, first at {where}/{first[value]}/{key}"))
         else:
             first[value] = i
+    return problems
+
+
+def file_name_problems(sessions: list[dict[str, Any]]) -> list[Problem]:
+    """Sessions whose files (one per session: FIT workouts, iCalendar with files=session) would
+    share a name: the date and the id, the id once when it starts with the date."""
+    first: dict[str, int] = {}
+    problems = []
+    for i, session in enumerate(sessions):
+        stem = session["id"] if session["id"].startswith(session["date"]) else f"{session['date']}-{session['id']}"
+        if stem in first and sessions[first[stem]]["id"] != session["id"]:
+            problems.append(Problem(f"/sessions/{i}/id", f"gives the same file name ({stem}) as /sessions/{first[stem]}/id; choose another id"))
+        first.setdefault(stem, i)
     return problems
 
 
@@ -279,6 +414,7 @@ def plan_problems(data: dict[str, Any]) -> list[Problem]:
     except ValueError:
         problems.append(Problem("/created", f"{data['created']} is not a real date and time"))
     problems += duplicate_problems(data["sessions"], "id", "/sessions", "session id")
+    problems += file_name_problems(data["sessions"])
     known = {e["id"] for e in data["exercises"]}
     for i, session in enumerate(data["sessions"]):
         if message := date_problem(session["date"]):
@@ -313,6 +449,10 @@ def library_problems(data: dict[str, Any]) -> list[Problem]:
     return exercise_problems(data["exercises"]) + library_dose_problems(data)
 
 
+#: The last date the schemas allow (common.schema.json): every export format can carry it.
+LAST_DATE = dt.date(2100, 12, 31)
+
+
 def athlete_problems(data: dict[str, Any]) -> list[Problem]:
     problems = []
     if message := zone_problem(data["time_zone"]):
@@ -322,6 +462,10 @@ def athlete_problems(data: dict[str, Any]) -> list[Problem]:
     minutes = data.get("minutes")
     if minutes and minutes["min"] > minutes["max"]:
         problems.append(Problem("/minutes", f"min {minutes['min']} is greater than max {minutes['max']}"))
+    if not date_problem(data["start_date"]):
+        last = dt.date.fromisoformat(data["start_date"]) + dt.timedelta(weeks=data["weeks"], days=-1)
+        if last > LAST_DATE:
+            problems.append(Problem("/start_date", f"{data['weeks']} weeks from {data['start_date']} run past {LAST_DATE.isoformat()}, the last date every export format can carry"))
     if data.get("deload_every") in (1, 2):
         problems.append(Problem("/deload_every", f"a deload every {data['deload_every']} weeks leaves too few weeks to build; use 0 (none) or 3 to 12"))
     return problems

@@ -13,7 +13,7 @@ from .errors import InputError, PluginError
 from .gate import schema_problems
 from .plugins import Registered
 
-_KEY = re.compile(r"^(?:(?P<exporter>[a-z][a-z0-9_-]*)\.)?(?P<key>[a-z][a-z0-9_]*)$")
+_KEY = re.compile(r"(?:(?P<exporter>[a-z][a-z0-9_-]*)\.)?(?P<key>[a-z][a-z0-9_]*)", re.ASCII)
 
 
 def split_formats(values: tuple[str, ...] | list[str]) -> list[str]:
@@ -34,7 +34,7 @@ def split_options(pairs: list[str] | tuple[str, ...], formats: list[str]) -> dic
     result: dict[str, dict[str, str]] = {name: {} for name in formats}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        match = _KEY.match(key.strip())
+        match = _KEY.fullmatch(key.strip())
         where = f"-o {pair}"
         if not sep or not match:
             raise InputError.at("", "expected EXPORTER.KEY=VALUE, such as ics.alarm_minutes=30", where)
@@ -49,38 +49,52 @@ def split_options(pairs: list[str] | tuple[str, ...], formats: list[str]) -> dic
     return result
 
 
+_INTEGER = re.compile(r"[-+]?[0-9]{1,18}", re.ASCII)
+_NUMBER = re.compile(r"[-+]?(?:[0-9]{1,18}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?", re.ASCII)
+
+
 def _coerce(value: str, prop: dict[str, Any]) -> Any:
-    types = prop.get("type", "string")
+    """An option's text as the type its schema asks for; plain decimal numbers only (not
+    "nan", "1_000" or other scripts' digits), so anything else is refused as text."""
+    types = prop.get("type", "string") if isinstance(prop, dict) else "string"
     types = [types] if isinstance(types, str) else types
     if "boolean" in types and value.lower() in ("true", "false", "yes", "no", "1", "0", "on", "off"):
         return value.lower() in ("true", "yes", "1", "on")
-    if "integer" in types:
-        try:
-            return int(value)
-        except ValueError:
-            pass
-    if "number" in types:
-        try:
-            return float(value)
-        except ValueError:
-            pass
+    if "integer" in types and _INTEGER.fullmatch(value.strip()):
+        return int(value)
+    if "number" in types and _NUMBER.fullmatch(value.strip()):
+        return float(value)
     return value
 
 
 def resolve_options(registered: Registered, raw: dict[str, Any]) -> dict[str, Any]:
-    """Coerce ``-o`` strings by the exporter's schema, validate, and fill in its defaults."""
+    """Coerce ``-o`` strings by the exporter's schema, validate, and fill in its defaults.
+
+    Values go through the same gate as documents: plain data, one-line texts without
+    control characters, real dates. A plugin whose schema cannot be used is named."""
     exporter = registered.exporter
-    schema = copy.deepcopy(exporter.options_schema)
+    try:
+        schema = copy.deepcopy(exporter.options_schema)
+    except Exception as e:
+        raise _broken(registered, f"cannot be copied ({type(e).__name__}: {e})") from None
     _check_options_schema(registered, schema)
     props = schema.get("properties", {})
     values = {k: _coerce(v, _resolve_ref(props.get(k, {}))) if isinstance(v, str) else v for k, v in raw.items()}
-    problems = schema_problems(values, "exporter-options", f"{exporter.name} options", schema=schema)
-    # Every options schema must also fit the shared shape (flat, named scalar settings).
-    problems += schema_problems(values, "exporter-options", f"{exporter.name} options")
+    source = f"{exporter.name} options"
+    problems = schema_problems(values, "exporter-options", source)  # the shared shape first: flat, named scalar settings
+    if not problems:
+        try:
+            problems = schema_problems(values, "exporter-options", source, schema=schema, plain=False)
+        except Exception as e:  # a $ref that leads nowhere, a keyword the validator chokes on
+            raise _broken(registered, f"cannot be used: {type(e).__name__}: {e}") from None
     if problems:
         raise InputError(problems)
     defaults = {k: p["default"] for k, p in props.items() if isinstance(p, dict) and "default" in p}
     return {**defaults, **values}
+
+
+def _broken(registered: Registered, why: str) -> PluginError:
+    return PluginError(f"exporter {registered.exporter.name!r} ({registered.origin}) has an options_schema that {why}")
 
 
 def _check_options_schema(registered: Registered, schema: dict[str, Any]) -> None:
@@ -93,6 +107,8 @@ def _check_options_schema(registered: Registered, schema: dict[str, Any]) -> Non
     except SchemaError as e:
         where = "/".join(str(p) for p in e.absolute_path)
         raise PluginError(f"exporter {registered.exporter.name!r} ({registered.origin}) has a broken options_schema at /{where}: {e.message}") from None
+    except Exception as e:  # not even a document the meta-schema can be run on
+        raise _broken(registered, f"is not a JSON Schema: {type(e).__name__}: {e}") from None
 
 
 def _resolve_ref(prop: dict[str, Any]) -> dict[str, Any]:

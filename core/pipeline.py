@@ -12,6 +12,7 @@ from .errors import ExportError, InputError
 from .model import Plan
 from .options import resolve_options, split_formats
 from .plugins import Artifact, Plugins, Registered
+from .portable import path_clashes
 from .writer import UnsafePath, check_path
 
 __all__ = ["Prepared", "export_plan", "prepare", "run_exporters", "split_formats"]
@@ -40,8 +41,13 @@ def prepare(plugins: Plugins, formats: list[str], raw_options: dict[str, dict[st
 
 
 def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
-    """Run each exporter on ``plan``; every artifact is checked before any is returned."""
+    """Run each exporter on ``plan``; every artifact is checked before any is returned.
+
+    An exporter is a plugin: whatever it raises, ``SystemExit`` and ``KeyboardInterrupt``
+    included, is reported naming it, and no file of the export is written. Paths that two
+    exporters both want are refused (exit 2: export them to different folders)."""
     artifacts: list[Artifact] = []
+    made_by: dict[str, str] = {}
     for step in prepared:
         reg = step.registered
         name = reg.exporter.name
@@ -49,16 +55,25 @@ def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
             produced = list(reg.exporter.export(plan, step.options))
         except InputError:
             raise
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"while exporter {name!r} ({reg.origin}) ran") from None
+        except SystemExit as e:
+            raise ExportError(f"exporter {name!r} ({reg.origin}) tried to end planport (SystemExit: {e.code!r}) instead of returning its files") from None
         except Exception as e:
             raise ExportError(f"exporter {name!r} ({reg.origin}) failed: {type(e).__name__}: {e}") from e
         for artifact in produced:
-            if not isinstance(artifact, Artifact) or not isinstance(artifact.data, bytes):
+            if not isinstance(artifact, Artifact) or not isinstance(artifact.data, bytes) or not isinstance(artifact.path, str):
                 raise ExportError(f"exporter {name!r} ({reg.origin}) returned {type(artifact).__name__}, not an Artifact with bytes")
             try:
                 check_path(artifact.path)
             except UnsafePath as e:
                 raise ExportError(f"exporter {name!r} ({reg.origin}): {e}") from None
+        for first, second, why in path_clashes(a.path for a in produced):
+            raise ExportError(f"exporter {name!r} ({reg.origin}) made artifact paths {first!r} and {second!r}, which {why}")
+        for first, second, why in path_clashes([*(a.path for a in artifacts), *(a.path for a in produced)]):
+            raise InputError.at("", f"exporters {made_by[first]!r} and {name!r} write {first!r} and {second!r}, which {why}; export them to different folders", "--to")
         artifacts += produced
+        made_by.update((a.path, name) for a in produced)
     return artifacts
 
 

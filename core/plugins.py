@@ -88,6 +88,9 @@ class DeliveryReport:
 class DeliveryTarget(Protocol):
     """Somewhere artifacts can be put once they are made: a watch, a calendar server, a feed folder.
 
+    A target may also have ``check(destination, options)``, called before anything is exported
+    or written, to refuse a destination it cannot use (InputError).
+
     ``deliver`` gets the artifacts of one export and the plan they were made from (a calendar
     sync works from the plan's sessions, a watch copy from the files). It raises ``InputError``
     for what the user must fix (exit 2) and does nothing at all when ``dry_run`` is true

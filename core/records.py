@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .gate import control_character_problem
+from .portable import path_problem
 from .roster import where
 from .spreadsheet import inert
-from .writer import AtomicFile, Journal
+from .writer import AtomicFile, Journal, UnsafePath, check_path
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.csv"
@@ -38,30 +43,98 @@ def manifest_record(record: Record) -> Record:
     return kept
 
 
-def previous_records(out: Path) -> dict[str, Record]:
+def previous_records(out: Path, warn: Callable[[str], None] | None = None) -> dict[str, Record]:
     """Finished athletes of an earlier run: its manifest, or the journals of an interrupted one.
 
     A run killed with -9 leaves its journal under the in-progress name; it is newer than
-    the one an earlier interrupted run left, so it is read last."""
+    the one an earlier interrupted run left, so it is read last. Damaged data (a file that
+    cannot be read, a line that is not a record, a record whose files lie outside its
+    athlete's folder) is skipped with a warning: those athletes are built again."""
+    say = warn or (lambda message: None)
     records: dict[str, Record] = {}
     journals = [out / JOURNAL, out / JOURNAL_IN_PROGRESS]
-    if not any(j.exists() for j in journals) and (out / MANIFEST).exists():
-        try:
-            manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-            return {r["id"]: r for r in manifest.get("athletes", []) if r.get("status") == "ok"}
-        except (json.JSONDecodeError, AttributeError, KeyError, TypeError):
-            return {}
+    if not any(os.path.lexists(j) for j in journals):
+        if os.path.lexists(out / MANIFEST):
+            records, damaged = _manifest_records(out / MANIFEST)
+            if damaged:
+                say(f"{out / MANIFEST}: {damaged}; those athletes are built again")
+        return records
     for journal in journals:
-        if not journal.exists():
+        if not os.path.lexists(journal):
             continue
-        for line in journal.read_text("utf-8").splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by kill -9
-            if record.get("status") == "ok":
-                records[record["id"]] = record
+        found, damaged = _journal_records(journal)
+        records.update(found)
+        if damaged:
+            say(f"{journal}: {damaged}; those athletes are built again")
     return records
+
+
+def _manifest_records(path: Path) -> tuple[dict[str, Record], str]:
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
+        return {}, f"cannot be read ({_reason(e)})"
+    athletes = manifest.get("athletes") if isinstance(manifest, dict) else None
+    if not isinstance(athletes, list):
+        return {}, "is not a planport manifest"
+    records: dict[str, Record] = {}
+    bad = 0
+    for record in athletes:
+        if _reusable(record):
+            records[record["id"]] = record
+        elif not (isinstance(record, dict) and record.get("status") == "failed"):
+            bad += 1
+    return records, f"skipped {bad} damaged {'entry' if bad == 1 else 'entries'}" if bad else ""
+
+
+def _journal_records(path: Path) -> tuple[dict[str, Record], str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return {}, f"cannot be read ({_reason(e)})"
+    lines = raw.split(b"\n")
+    if lines and not raw.endswith(b"\n"):
+        lines.pop()  # a line cut short by kill -9: expected, not damage
+    records: dict[str, Record] = {}
+    bad = 0
+    for line in lines:
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            bad += 1
+            continue
+        if _reusable(record):
+            records[record["id"]] = record
+        elif not (isinstance(record, dict) and record.get("status") == "failed"):
+            bad += 1
+    return records, f"skipped {bad} damaged {'line' if bad == 1 else 'lines'}" if bad else ""
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "strerror", None) or type(error).__name__
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _reusable(record: Any) -> bool:
+    """A record of a finished athlete whose every field a resume relies on is sound: files
+    named inside the athlete's own folder, each with a SHA-256 digest."""
+    if not isinstance(record, dict) or record.get("status") != "ok":
+        return False
+    athlete, row, digest, files = record.get("id"), record.get("row"), record.get("input"), record.get("files")
+    if not (isinstance(athlete, str) and isinstance(row, int) and not isinstance(row, bool) and isinstance(digest, str) and isinstance(files, dict) and files):
+        return False
+    if control_character_problem(athlete) or path_problem(athlete):
+        return False
+    for path, file_digest in files.items():
+        if not (isinstance(path, str) and isinstance(file_digest, str) and _DIGEST.fullmatch(file_digest) and path.startswith(f"{athlete}/")):
+            return False
+        try:
+            check_path(path)
+        except UnsafePath:
+            return False
+    return True
 
 
 class BatchRecords:

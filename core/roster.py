@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import gate
 from .errors import InputError, Problem
+from .inputs import decode, text_encoding
 
 REQUIRED = ("id", "name", "time_zone", "start_date", "weeks", "level", "runs")
 OPTIONAL = ("sessions_per_week", "extras", "equipment", "start_time", "start_times", "run_minutes", "minutes")
@@ -118,41 +120,113 @@ def where(row: int, column: str) -> str:
     return f"row {row}" + (f", column {column}" if column else "")
 
 
-def read_entries(path: str, check: bool = True, data: Any = None) -> Iterator[Entry]:
+@dataclass
+class Roster:
+    """A roster to read: a CSV file (read lazily, as often as needed), or a document or
+    standard input read once and kept, so ``batch -`` reads its input a single time."""
+
+    path: str
+    source: str
+    csv_text: str | None = None  # CSV held in memory (from standard input)
+    data: Any = None  # a parsed YAML or JSON roster
+
+    @property
+    def is_csv(self) -> bool:
+        return self.csv_text is not None or (self.data is None and Path(self.path).suffix.lower() == ".csv")
+
+
+def open_roster(path: str | Roster, data: Any = None) -> Roster:
+    """The roster at ``path`` (``-``: standard input, CSV or YAML/JSON told from its first line).
+
+    ``data`` is a YAML or JSON roster already parsed from ``path``."""
+    if isinstance(path, Roster):
+        return path
+    source = gate.display_name(path)
+    if data is not None:
+        return Roster(path, source, data=data)
+    if path == gate.STDIN:
+        text = decode(gate.read_bytes(path), source)
+        if _looks_like_csv(text):
+            return Roster(path, source, csv_text=text)
+        return Roster(path, source, data=gate.parse(text, source))
+    if Path(path).suffix.lower() == ".csv":
+        return Roster(path, source)
+    return Roster(path, source, data=gate.load_data(path))
+
+
+def _looks_like_csv(text: str) -> bool:
+    """A CSV roster starts with its header (id,name,...); YAML and JSON ones do not."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return "," in first and ":" not in first and first[:1] not in "{[-#%"
+
+
+def read_entries(path: str | Roster, check: bool = True, data: Any = None) -> Iterator[Entry]:
     """The roster's entries, read lazily for CSV; ``check=False`` skips the athlete schema (a quick scan).
 
     ``data`` is a YAML or JSON roster already parsed from ``path``."""
-    source = gate.display_name(path)
-    if data is None and Path(path).suffix.lower() == ".csv":
-        yield from _csv_entries(path, source, check)
+    roster = open_roster(path, data)
+    if roster.is_csv:
+        yield from _csv_entries(roster, check)
         return
-    if data is None:
-        data = gate.load_data(path)
+    data = roster.data
     if isinstance(data, list):
         data = {"schema_version": 1, "athletes": data}
-    gate.check_schema(data, "roster", source)
+    # Each athlete is checked on its own below, so one bad profile fails its row, not the roster.
+    problems = gate.data_problems({k: v for k, v in data.items() if k != "athletes"}) if isinstance(data, dict) else []
+    problems = problems or gate.schema_problems(data, "roster", plain=False)
+    if problems:
+        raise InputError(problems).with_source(roster.source)
     for i, athlete in enumerate(data["athletes"]):
         athlete = {"schema_version": 1, **athlete}
         yield _check(athlete, i + 1, _digest(athlete), check)
 
 
-def _csv_entries(path: str, source: str, check: bool = True) -> Iterator[Entry]:
+def _open_csv(roster: Roster) -> TextIO:
+    if roster.csv_text is not None:
+        return io.StringIO(roster.csv_text, newline="")
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")
+        with open(roster.path, "rb") as raw:
+            head = raw.read(64)
+        return open(roster.path, newline="", encoding=text_encoding(head, roster.source))
     except OSError as e:
-        raise InputError.at("", f"cannot read: {e.strerror or e}", source) from None
+        raise InputError.at("", f"cannot read: {e.strerror or e}", roster.source) from None
+
+
+def _undecodable_line(roster: Roster, error: UnicodeDecodeError) -> str:
+    """``line N: `` for the first line of a UTF-8 file that does not decode ("" when unknown).
+
+    The text reader decodes ahead of the CSV reader, so the row it stopped at says little."""
+    if roster.csv_text is not None or "8" not in error.encoding:
+        return ""
+    try:
+        with open(roster.path, "rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return f"line {number}: "
+    except OSError:
+        pass
+    return ""
+
+
+def _csv_entries(roster: Roster, check: bool = True) -> Iterator[Entry]:
+    source = roster.source
+    handle = _open_csv(roster)
     with handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-        missing = [c for c in REQUIRED if c not in header]
-        if not header:
-            raise InputError.at("", "the roster is empty", source)
-        if unknown or missing:
-            parts = ([f"unknown columns {', '.join(map(repr, unknown))}"] if unknown else []) + ([f"missing columns {', '.join(missing)}"] if missing else [])
-            raise InputError.at("", f"{'; '.join(parts)}; the columns are {', '.join(REQUIRED + OPTIONAL)}", source)
+        count = 0
         try:
+            header = reader.fieldnames or []
+            if not header:
+                raise InputError.at("", "the roster is empty", source)
+            unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+            missing = [c for c in REQUIRED if c not in header]
+            if unknown or missing:
+                parts = ([f"unknown columns {', '.join(map(repr, unknown))}"] if unknown else []) + ([f"missing columns {', '.join(missing)}"] if missing else [])
+                raise InputError.at("", f"{'; '.join(parts)}; the columns are {', '.join(REQUIRED + OPTIONAL)}", source)
             for number, row in enumerate(reader, start=2):  # row 1 is the header, as a spreadsheet counts
+                count += 1
                 digest = _digest([[str(k), v] for k, v in row.items()])  # extra cells sit under key None
                 if None in row:  # more cells than the header has columns
                     yield Entry(number, None, [("", f"{len(header) + len(row[None])} cells for {len(header)} columns")], digest)
@@ -163,11 +237,15 @@ def _csv_entries(path: str, source: str, check: bool = True) -> Iterator[Entry]:
                     yield Entry(number, {"id": row.get("id")}, [(e.column, str(e))], digest)
                     continue
                 yield _check(athlete, number, digest, check)
-        except (csv.Error, UnicodeDecodeError) as e:
+        except UnicodeDecodeError as e:
+            raise InputError.at("", f"{_undecodable_line(roster, e)}not {e.encoding.upper().replace('-SIG', '')} text; save the roster as UTF-8 (or UTF-16 with a byte-order mark)", source) from None
+        except csv.Error as e:
             raise InputError.at("", f"row {reader.line_num}: unreadable CSV: {e}", source) from None
+    if count == 0:
+        raise InputError.at("", "the roster has a header but no athletes; add one row per athlete", source)
 
 
-def scan(path: str, data: Any = None) -> tuple[int, set[str]]:
+def scan(path: str | Roster, data: Any = None) -> tuple[int, set[str]]:
     """One quick pass: how many entries, and the ids that appear on more than one."""
     seen: set[str] = set()
     twice: set[str] = set()
@@ -179,10 +257,11 @@ def scan(path: str, data: Any = None) -> tuple[int, set[str]]:
     return count, twice
 
 
-def check_roster(path: str, data: Any = None) -> int:
+def check_roster(path: str | Roster, data: Any = None) -> int:
     """``planport validate`` for a roster: every row problem, or the number of athletes."""
-    source = gate.display_name(path)
-    _, twice = scan(path, data)
+    path = open_roster(path, data)
+    source = path.source
+    _, twice = scan(path)
     problems, count = [], 0
     for entry in read_entries(path, data=data):
         count += 1

@@ -1,15 +1,30 @@
 """The one writer: the only code in planport that writes output files.
 
-Every artifact is written to a temporary file in its target folder, flushed to disk and
-renamed into place, so a reader sees the old file or the new one, never half of one.
-Paths are checked before anything is written; one that would leave the output folder
-is refused.
+An export is written all or nothing. Every artifact path is checked first (relative, inside
+the output folder, portable: see ``portable``), and the folder is checked for anything in
+the way (a folder where a file goes, a file where a folder goes). Then every artifact is
+staged as a temporary file beside its target and flushed to disk, and only then renamed
+into place. When anything fails (a full disk, a name the file system refuses, a rename),
+what was staged is removed, files already replaced get their old contents back, folders
+the export made are removed again, and the error names the artifact, not a temporary file.
+A reader sees the old files or the new ones, never half of one.
+
+Temporary files are named ``.planport-<pid>-<random>.tmp``; one whose process is gone (a
+run killed with -9) is swept the next time planport writes to that folder.
+
+Errors: ``UnsafePath`` (an ExportError) for a path an exporter should never have made;
+``OSError`` whose ``filename`` is the artifact's target (or the output folder) for what the
+file system refuses; the CLI reports the latter as bad input (exit 2).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
+import re
+import secrets
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -17,8 +32,12 @@ from typing import IO
 
 from .errors import ExportError
 from .plugins import Artifact
+from .portable import path_clashes, path_problem
 
 TEMP_PREFIX = ".planport-"
+_TEMP_NAME = re.compile(r"\.planport-(?:(\d+)-)?[A-Za-z0-9_]+\.tmp")
+#: A temporary file this old is swept even when a process of its number runs (a reused pid).
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 class UnsafePath(ExportError):
@@ -43,53 +62,122 @@ def check_path(path: str) -> PurePosixPath:
         raise UnsafePath(f"artifact path {path!r} would leave the output folder")
     if any(part.startswith(TEMP_PREFIX) for part in pure.parts):
         raise UnsafePath(f"artifact path {path!r} uses the writer's temporary prefix")
+    if problem := path_problem(path):
+        raise UnsafePath(f"artifact path {path!r} is not portable: it {problem}")
     return pure
 
 
-def _write_temp(target: Path, data: bytes, fsync: bool) -> str:
-    """A temporary file beside ``target`` holding ``data``; removed again if anything fails."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+# --- temporary files -------------------------------------------------------------------
+
+
+def _temp_name(folder: Path) -> Path:
+    return folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
+
+
+def _create_temp(folder: Path) -> tuple[int, Path]:
+    """A new, empty temporary file in ``folder``: (descriptor, path)."""
+    for _ in range(100):
+        path = _temp_name(folder)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _stage(folder: Path, data: bytes, fsync: bool) -> Path:
+    """``data`` in a new temporary file in ``folder``, flushed to disk when ``fsync``; removed again if anything fails."""
+    fd, tmp = _create_temp(folder)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fchmod(f.fileno(), _MODE)
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, _MODE)
             if fsync:
-                os.fsync(f.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         _unlink(tmp)
         raise
     return tmp
 
 
-def _unlink(path: str) -> None:
-    try:
+def _unlink(path: str | Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
-def write_atomic(target: Path, data: bytes, sync_folder: bool = True) -> None:
-    """Write ``data`` to ``target`` through a temporary file, fsync and a rename."""
-    tmp = _write_temp(target, data, fsync=True)
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
-        os.replace(tmp, target)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    if sync_folder:
-        _fsync_dir(target.parent)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, under another user
+        return True
+    return True
+
+
+def _is_stale(entry: os.DirEntry[str], now: float) -> bool:
+    match = _TEMP_NAME.fullmatch(entry.name)
+    if not match or not entry.is_file(follow_symlinks=False):
+        return False
+    if match[1] is None:  # planport 0.1's names carry no process number
+        return True
+    try:
+        old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
+    except OSError:
+        return False
+    return old or not _pid_alive(int(match[1]))
+
+
+def sweep_folder(folder: Path) -> None:
+    """Remove temporary files in ``folder`` that runs killed before finishing left behind."""
+    now = time.time()
+    try:
+        with os.scandir(folder) as entries:
+            stale = [e.path for e in entries if e.name.startswith(TEMP_PREFIX) and _is_stale(e, now)]
+    except OSError:
+        return
+    for path in stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def sweep_temp_files(root: Path) -> None:
+    """Remove stale temporary files anywhere under ``root`` (never visible as results)."""
+    if not root.is_dir():
+        return
+    folders = {root, *(p.parent for p in root.rglob(f"{TEMP_PREFIX}*"))}
+    for folder in folders:
+        sweep_folder(folder)
+
+
+# --- flushing --------------------------------------------------------------------------
 
 
 def _syncfs(folder: Path) -> None:
-    """Flush the file system holding ``folder``: one call for many files instead of an fsync each."""
-    fd = os.open(folder, os.O_RDONLY)
+    """Flush the file system holding ``folder``: one call for many files instead of an fsync each.
+
+    OSError naming ``folder`` when it cannot even be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as e:
+        raise _failed(e, folder, "cannot flush to disk") from None
     try:
         if _LIBC is not None and _LIBC.syncfs(fd) == 0:
             return
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.close(fd)
     os.sync()
 
 
@@ -107,20 +195,175 @@ def _fsync_dir(folder: Path) -> None:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
-    try:
+    with contextlib.suppress(OSError):
         os.fsync(fd)
-    except OSError:
-        pass
-    finally:
+    with contextlib.suppress(OSError):
         os.close(fd)
 
 
-class Writer:
-    """Writes artifacts under ``root``; ``report`` is told of each file written.
+# --- one file --------------------------------------------------------------------------
 
-    ``grouped`` (for batches of many small files): every temporary file is written, the file
-    system is flushed once, all are renamed, and it is flushed once more. Same guarantee as
-    an fsync per file (no rename before its data is on disk), at a fraction of the cost."""
+
+def _failed(error: OSError, target: Path, verb: str = "cannot write") -> OSError:
+    """``error`` told about ``target`` (the artifact), not about a temporary file."""
+    reason = error.strerror or str(error)
+    failed = OSError(error.errno, f"{verb}: {reason}", str(target))
+    failed.__cause__ = error
+    return failed
+
+
+def write_atomic(target: Path, data: bytes, sync_folder: bool = True) -> None:
+    """Write ``data`` to ``target`` through a temporary file, fsync and a rename; OSError naming ``target``."""
+    target = Path(target)
+    _check_target(target)
+    made = _make_folders(target.parent)
+    try:
+        tmp = _stage(target.parent, data, fsync=True)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            _unlink(tmp)
+            raise
+    except OSError as e:
+        _remove_folders(made)
+        raise _failed(e, target) from None
+    except BaseException:
+        _remove_folders(made)
+        raise
+    if sync_folder:
+        _fsync_dir(target.parent)
+
+
+def _check_target(target: Path) -> None:
+    if target.is_dir():
+        raise OSError(errno.EISDIR, "a folder is in the way of this file", str(target))
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and any missing parents; the folders made, outermost first (to remove on failure)."""
+    missing: list[Path] = []
+    probe = folder
+    while not probe.is_dir():
+        if probe.exists() or probe.is_symlink():
+            raise OSError(errno.ENOTDIR, "is a file, not a folder", str(probe))
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    made: list[Path] = []
+    try:
+        for path in reversed(missing):
+            os.mkdir(path)
+            made.append(path)
+    except OSError as e:
+        _remove_folders(made)
+        raise _failed(e, path, "cannot make the folder") from None
+    except BaseException:
+        _remove_folders(made)
+        raise
+    return made
+
+
+def make_folder(folder: str | os.PathLike[str]) -> None:
+    """Make ``folder`` and its missing parents; OSError naming it when a file is in the way."""
+    _make_folders(Path(folder))
+
+
+def _remove_folders(made: list[Path]) -> None:
+    for path in reversed(made):
+        with contextlib.suppress(OSError):
+            os.rmdir(path)
+
+
+# --- an export -------------------------------------------------------------------------
+
+
+class _Transaction:
+    """The files of one export: staged, then committed together, or rolled back."""
+
+    def __init__(self) -> None:
+        self.made: list[Path] = []  # folders this export created, outermost first
+        self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+        self.committed: list[tuple[Path, Path | None]] = []  # (target, its previous contents kept aside, or None if it is new)
+
+    def folders(self, folder: Path) -> None:
+        self.made += _make_folders(folder)
+
+    def stage(self, target: Path, data: bytes, fsync: bool) -> None:
+        self.folders(target.parent)
+        try:
+            self.staged.append((_stage(target.parent, data, fsync), target))
+        except OSError as e:
+            raise _failed(e, target) from None
+
+    def commit(self) -> None:
+        for tmp, target in self.staged:
+            try:
+                kept = _keep_aside(target)
+                self.committed.append((target, kept))
+                os.replace(tmp, target)
+            except OSError as e:
+                raise _failed(e, target) from None
+
+    def finish(self) -> None:
+        """Committed: the old contents kept aside are not needed any more."""
+        for _, kept in self.committed:
+            if kept is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(kept)
+
+    def rollback(self) -> None:
+        """Put every target back as it was; best effort, never raising."""
+        for target, kept in reversed(self.committed):
+            with contextlib.suppress(OSError):
+                if kept is None:
+                    if target.is_file() or target.is_symlink():
+                        os.unlink(target)
+                elif _same_file(kept, target):  # never replaced: rename() between two links of one file does nothing
+                    os.unlink(kept)
+                else:
+                    os.replace(kept, target)
+        for tmp, _ in self.staged:
+            with contextlib.suppress(OSError):
+                _unlink(tmp)
+        _remove_folders(self.made)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(os.lstat(a), os.lstat(b))
+    except OSError:
+        return False
+
+
+def _keep_aside(target: Path) -> Path | None:
+    """Keep ``target``'s current file under a temporary name so a rollback can restore it.
+
+    A hard link keeps the target in place until the rename replaces it; where links are not
+    supported (FAT), the file is moved aside for the instant before the rename."""
+    if not os.path.lexists(target):
+        return None
+    for _ in range(100):
+        kept = _temp_name(target.parent)
+        try:
+            os.link(target, kept, follow_symlinks=False)
+            return kept
+        except FileExistsError:
+            continue
+        except OSError as e:
+            if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+                raise
+            os.rename(target, kept)
+            return kept
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+class Writer:
+    """Writes an export's artifacts under ``root``, all or nothing; ``report`` is told of each file written.
+
+    ``grouped`` (for batches of many small files): the file system is flushed once after every
+    file is staged instead of once per file. Same guarantee (no rename before its data is
+    on disk), at a fraction of the cost."""
 
     def __init__(self, root: str | os.PathLike[str], report: Callable[[str], None] | None = None, grouped: bool = False):
         self.root = Path(root)
@@ -129,51 +372,74 @@ class Writer:
 
     def targets(self, artifacts: Iterable[Artifact]) -> list[tuple[Path, Artifact]]:
         """Check every path first, so a bad one is refused before any file is written."""
-        real_root = self.root.resolve()
-        seen: set[str] = set()
         planned = []
+        paths = []
         for artifact in artifacts:
-            rel = check_path(artifact.path)
-            if str(rel) in seen:
-                raise UnsafePath(f"two artifacts share the path {artifact.path!r}")
-            seen.add(str(rel))
-            target = self.root / rel
+            check_path(artifact.path)
+            paths.append(artifact.path)
+            planned.append((self.root / artifact.path, artifact))
+        for first, second, why in path_clashes(paths):
+            raise UnsafePath(f"artifact paths {first!r} and {second!r} {why}; they cannot both be written")
+        self._check_root()
+        real_root = self.root.resolve()
+        for target, artifact in planned:
             # A symlink inside the output folder must not lead the write outside it.
             resolved = target.parent.resolve() / target.name
             if not resolved.is_relative_to(real_root):
                 raise UnsafePath(f"artifact path {artifact.path!r} leads outside {self.root} through a link")
-            planned.append((target, artifact))
         return planned
+
+    def _check_root(self) -> None:
+        probe = self.root
+        while not probe.is_dir():
+            if probe.exists() or probe.is_symlink():
+                why = "is a file, not a folder" if probe == self.root else f"is under {probe}, which is a file"
+                raise OSError(errno.ENOTDIR, why, str(self.root))
+            if probe.parent == probe:
+                break
+            probe = probe.parent
+
+    def _check_in_the_way(self, planned: list[tuple[Path, Artifact]]) -> None:
+        """A folder where a file goes, or a file where a folder goes: refused before anything is written."""
+        for target, _ in planned:
+            if target.is_dir():
+                raise OSError(errno.EISDIR, "a folder is in the way of this file", str(target))
+            parent = target.parent
+            while parent != self.root and not parent.is_dir():
+                if parent.exists() or parent.is_symlink():
+                    raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
+                parent = parent.parent
 
     def write(self, artifacts: Iterable[Artifact]) -> list[Path]:
         planned = self.targets(list(artifacts))
-        if self.grouped:
-            self._write_grouped(planned)
-        else:
+        self._check_in_the_way(planned)
+        transaction = _Transaction()
+        try:
+            transaction.folders(self.root)
+            for folder in dict.fromkeys(t.parent for t, _ in planned):
+                if folder.is_dir():
+                    sweep_folder(folder)
             for target, artifact in planned:
-                write_atomic(target, artifact.data, sync_folder=False)
+                transaction.stage(target, artifact.data, fsync=not self.grouped)
+            if self.grouped and planned:
+                _syncfs(self.root)
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        transaction.finish()
+        # The files are in place: flushing the renames to disk is done as well as it can be.
+        if self.grouped:
+            if planned:
+                with contextlib.suppress(OSError):
+                    _syncfs(self.root)
+        else:
             for folder in dict.fromkeys(t.parent for t, _ in planned):  # once per folder, not per file
                 _fsync_dir(folder)
         if self.report:
             for target, artifact in planned:
                 self.report(f"wrote {target} ({_size(len(artifact.data))})")
         return [t for t, _ in planned]
-
-    def _write_grouped(self, planned: list[tuple[Path, Artifact]]) -> None:
-        temps: list[str] = []
-        try:
-            for target, artifact in planned:
-                temps.append(_write_temp(target, artifact.data, fsync=False))
-            if planned:
-                _syncfs(self.root)
-            for tmp, (target, _) in zip(temps, planned):
-                os.replace(tmp, target)
-        except BaseException:
-            for tmp in temps:
-                _unlink(tmp)
-            raise
-        if planned:
-            _syncfs(self.root)
 
 
 def _size(n: int) -> str:
@@ -194,12 +460,15 @@ class AtomicFile:
     def __init__(self, target: Path, newline: str | None = None):
         self.target = Path(target)
         self.newline = newline
-        self._tmp: str | None = None
+        self._tmp: Path | None = None
         self._file: IO[str] | None = None
 
     def open(self) -> IO[str]:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(dir=self.target.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+        make_folder(self.target.parent)
+        try:
+            fd, self._tmp = _create_temp(self.target.parent)
+        except OSError as e:
+            raise _failed(e, self.target) from None
         try:
             os.fchmod(fd, _MODE)
             self._file = os.fdopen(fd, "w", encoding="utf-8", newline=self.newline)
@@ -216,6 +485,9 @@ class AtomicFile:
             os.fsync(self._file.fileno())
             self._file.close()
             os.replace(self._tmp, self.target)
+        except OSError as e:
+            self.discard()
+            raise _failed(e, self.target) from None
         except BaseException:
             self.discard()
             raise
@@ -223,7 +495,8 @@ class AtomicFile:
 
     def discard(self) -> None:
         if self._file is not None:
-            self._file.close()
+            with contextlib.suppress(OSError):
+                self._file.close()
         if self._tmp is not None:
             _unlink(self._tmp)
 
@@ -262,12 +535,3 @@ class Journal:
         self.close()
         os.replace(self.path, target)
         self.path = Path(target)
-
-
-def sweep_temp_files(root: Path) -> None:
-    """Remove temporary files a killed run left under ``root`` (never visible as results)."""
-    if not root.is_dir():
-        return
-    for stray in root.rglob(f"{TEMP_PREFIX}*"):
-        if stray.is_file() and not stray.is_symlink():
-            _unlink(str(stray))

@@ -205,11 +205,22 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_unexpected_failure_is_one_line_unless_debug(tmp_path):
+    import planport
+
+    class Crashing:  # a bug in an exporter: exit 1, one line naming it
+        name, description, extensions = "crash", "Crashes.", (".x",)
+        options_schema = {"type": "object", "additionalProperties": False, "properties": {}}
+
+        def export(self, plan, options):
+            return 1 / 0
+
+    plugins = planport.Plugins()
+    plugins.add_exporter(Crashing(), "test")
     out = tmp_path / "out"
-    out.write_text("a file where a folder belongs")
-    result = run_cli("export", SAMPLE_PLAN, "--to", "json", "--out", out)
+    result = run_cli("export", SAMPLE_PLAN, "--to", "crash", "--out", out, plugins=plugins)
     assert result.code == 1 and len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
-    debug = run_cli("--debug", "export", SAMPLE_PLAN, "--to", "json", "--out", out)
+    assert "exporter 'crash' (test) failed: ZeroDivisionError" in result.err and not out.exists()
+    debug = run_cli("--debug", "export", SAMPLE_PLAN, "--to", "crash", "--out", out, plugins=plugins)
     assert debug.code == 1 and "Traceback" in debug.err
 
 

@@ -11,6 +11,8 @@ error, a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 
 import click
@@ -32,7 +34,7 @@ class App:
     def warn(self, message: str) -> None:
         if message not in self.warned:  # once per run, however many commands ask
             self.warned.add(message)
-            err(f"planport: warning: {message}")
+            err(f"planport: warning: {one_line(message)}")
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -72,36 +74,82 @@ def make_cli(plugins: Plugins) -> click.Group:
     return cli
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line of a terminal: control characters, line separators and stray
+    surrogates (from file names that are not UTF-8) escaped, so one problem is one line."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def _error(message: str) -> None:
+    err(f"planport: error: {one_line(message)}")
+
+
+def _show_click_error(e: click.ClickException) -> None:
+    """click's report (usage, hint, error), with the error on one line whatever the value held."""
+    ctx = getattr(e, "ctx", None)
+    if isinstance(e, click.UsageError) and ctx is not None:
+        err(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            err(f"Try '{ctx.command_path} {max(ctx.command.get_help_option_names(ctx), key=len)}' for help.")
+        err("")
+    err(f"Error: {one_line(e.format_message())}")
+
+
 def run(argv: list[str], plugins: Plugins | None = None) -> int:
-    """Run ``planport ARGV``; the exit status. Errors are reported on standard error, one line each."""
+    """Run ``planport ARGV``; the exit status. Errors are reported on standard error, one line each.
+
+    Bad input, bad usage and what the file system refuses (a full disk, a file where a folder
+    should be) are exit 2; a failing plugin or a bug exit 1, with a traceback under --debug."""
     app = App(plugins if plugins is not None else Plugins.discover())
     try:
         code = make_cli(app.plugins).main(args=argv, prog_name="planport", standalone_mode=False, obj=app)
     except InputError as e:
         for line in e.lines():
-            err(f"planport: error: {line}")
+            _error(line)
         return ExitStatus.BAD_INPUT
     except click.exceptions.Exit as e:  # --help, --version
         return e.exit_code
     except click.ClickException as e:
-        e.show()
+        _show_click_error(e)
         return e.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        err("planport: interrupted")
+    except (click.exceptions.Abort, KeyboardInterrupt) as e:
+        said = str(e.__cause__ if isinstance(e, click.exceptions.Abort) and e.__cause__ else e)  # click wraps Ctrl-C in Abort
+        err(f"planport: interrupted{one_line(' ' + said) if said else ''}")
         return ExitStatus.INTERRUPTED
     except PlanportError as e:
         if app.debug:
             import traceback
 
             traceback.print_exc()
-        err(f"planport: error: {e}")
+        _error(str(e))
         return e.exit_code
+    except OSError as e:  # the file system refused: a full disk, a folder in the way, a name too long
+        if app.debug:
+            traceback.print_exc()
+        reason = e.strerror or str(e)
+        name = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes, os.PathLike)) else e.filename
+        _error(f"{name}: {reason}" if name is not None else reason)
+        return ExitStatus.BAD_INPUT
+    except SystemExit as e:  # a plugin's command that calls sys.exit()
+        if isinstance(e.code, int) or e.code is None:
+            return e.code or ExitStatus.OK
+        _error(str(e.code))
+        return ExitStatus.FAILURE
     except Exception as e:  # the last line of defence: one line, no traceback unless asked
         if app.debug:
             import traceback
 
             traceback.print_exc()
-        err(f"planport: error: unexpected {type(e).__name__}: {e} (run with --debug for details)")
+        _error(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
         return ExitStatus.FAILURE
     return int(code) if isinstance(code, int) else ExitStatus.OK
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import ExitStatus, InputError, Problem
+from ..errors import ExitStatus, ExportError, InputError, PlanportError, Problem
 from .display import err
 
 if TYPE_CHECKING:
@@ -70,31 +70,61 @@ def deliver_option(func: F) -> F:
     )(func)
 
 
-def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
-    """Export ``plan`` in ``formats``, write the artifacts under ``out`` (``-``: standard output),
-    then hand them to each delivery target."""
+class Export:
+    """One export checked and made, not yet written: the artifacts, the delivery targets and the
+    options by format (a target gets those of the formats it takes)."""
+
+    def __init__(self, plan: Plan, artifacts: list[Any], targets: list[tuple[Any, str]], options: dict[str, dict[str, Any]]):
+        self.plan, self.artifacts, self.targets, self.options = plan, artifacts, targets, options
+
+
+def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, deliveries: tuple[str, ...] = ()) -> Export:
+    """Check the options and targets and run the exporters; nothing is written yet."""
     from ..options import split_options
     from ..pipeline import prepare, run_exporters
-    from ..writer import Writer
 
     plugins = _plugins()
     targets = _targets(plugins, deliveries)
     parsed = split_options(list(options), sorted({*formats, *(f for t, _ in targets for f in t.formats)}))
+    for target, destination in targets:  # a destination that cannot be used stops the export before it starts
+        check = getattr(target, "check", None)
+        if check is not None:
+            check(destination, {f: parsed.get(f, {}) for f in target.formats})
     artifacts = run_exporters(plan, prepare(plugins, formats, {f: parsed[f] for f in formats})) if formats else []
-    if not formats:
-        pass
+    if formats and out == "-" and len(artifacts) != 1:
+        raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
+    return Export(plan, artifacts, targets, parsed)
+
+
+def deliver_export(export: Export, out: str, quiet: bool) -> None:
+    """Write the artifacts under ``out`` (``-``: standard output), then hand them to each delivery target."""
+    from ..writer import Writer
+
+    if not export.artifacts:
+        pass  # build --publish alone: nothing to write, only to deliver
     elif out == "-":
-        if len(artifacts) != 1:
-            raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
-        sys.stdout.buffer.write(artifacts[0].data)
+        sys.stdout.buffer.write(export.artifacts[0].data)
         sys.stdout.buffer.flush()
     else:
-        Writer(out, None if quiet else err).write(artifacts)
-    for target, destination in targets:
-        # A target gets the options of the formats it takes, so a calendar sync matches the files.
-        report = target.deliver(artifacts, destination, plan=plan, options={f: parsed.get(f, {}) for f in target.formats})
+        Writer(out, None if quiet else err).write(export.artifacts)
+    for target, destination in export.targets:
+        options = {f: export.options.get(f, {}) for f in target.formats}
+        try:
+            report = target.deliver(export.artifacts, destination, plan=export.plan, options=options)
+        except (InputError, OSError, PlanportError):
+            raise
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"while delivery target {target.name!r} ran") from None
+        except (Exception, SystemExit) as e:  # a plugin's target: name it
+            raise ExportError(f"delivery target {target.name!r} failed: {type(e).__name__}: {e}") from None
         if not quiet or out == "-":
             err(report.summary)
+
+
+def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, quiet: bool, deliveries: tuple[str, ...] = ()) -> None:
+    """Export ``plan`` in ``formats``, write the artifacts under ``out`` (``-``: standard output),
+    then hand them to each delivery target."""
+    deliver_export(make_export(plan, formats, options, out, deliveries), out, quiet)
 
 
 def _targets(plugins: Plugins, deliveries: tuple[str, ...]) -> list[tuple[Any, str]]:
@@ -329,6 +359,12 @@ def build(
     if options and not formats and not deliveries:
         raise InputError.at("", "-o goes with --to (or --publish, --deliver); to save the plan document, use --plan-file or --to json", "-o")
     plan = build_from_files(athlete_file, template_file, revision, created)
+    exported: Export | None = None
+    if formats or deliveries:  # options and exporters are checked before anything is written, the plan file too
+        try:
+            exported = make_export(plan, formats, options, out, deliveries)
+        except InputError as e:
+            raise e.with_source(gate.display_name(athlete_file)) from None
     if plan_file == "-" or not (plan_file or formats or summary or deliveries):
         sys.stdout.buffer.write(plan.dumps())
         sys.stdout.buffer.flush()
@@ -338,11 +374,8 @@ def build(
         write_atomic(Path(plan_file), plan.dumps())
         if not quiet:
             err(f"wrote {plan_file}")
-    if formats or deliveries:
-        try:
-            write_export(plan, formats, options, out, quiet, deliveries)
-        except InputError as e:
-            raise e.with_source(gate.display_name(athlete_file)) from None
+    if exported is not None:
+        deliver_export(exported, out, quiet)
     if summary:
         from ..summary import summary_table
 
@@ -398,7 +431,7 @@ def batch(
         ticker(summary)
 
     try:
-        result = run_batch(job, _plugins(), progress)
+        result = run_batch(job, _plugins(), progress, _warn)
     finally:
         if ticker is not None:
             ticker.close()

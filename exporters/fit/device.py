@@ -85,8 +85,10 @@ def new_files_folder(device: Path) -> Path:
     return child(child(device, NEW_FILES.parent.name), NEW_FILES.name)
 
 
-def plan_copies(artifacts: Sequence[Artifact], device: Path, force: bool = False) -> list[Copy]:
-    """What copying ``artifacts`` onto ``device`` would do; nothing is touched. InputError for anything in the way."""
+def check_device(device: Path) -> Path:
+    """The watch's NewFiles folder, if workouts can be copied there; InputError naming what is in the way."""
+    if device.exists() and not device.is_dir():
+        raise InputError.at("", "is a file, not the folder a watch is mounted at", str(device))
     if not device.is_dir():
         raise InputError.at("", "no such folder (is the watch mounted there?)", str(device))
     if not child(device, "GARMIN").is_dir():
@@ -97,6 +99,12 @@ def plan_copies(artifacts: Sequence[Artifact], device: Path, force: bool = False
     why = unwritable(folder if folder.is_dir() else folder.parent)
     if why:
         raise InputError.at("", f"cannot copy workouts there: {why}", str(folder if folder.is_dir() else folder.parent))
+    return folder
+
+
+def plan_copies(artifacts: Sequence[Artifact], device: Path, force: bool = False) -> list[Copy]:
+    """What copying ``artifacts`` onto ``device`` would do; nothing is touched. InputError for anything in the way."""
+    folder = check_device(device)
     copies, problems = [], []
     for artifact in artifacts:
         name = PurePosixPath(artifact.path).name

@@ -18,6 +18,12 @@ class GarminDevice:
     description = "A Garmin watch mounted as a folder (USB drive, or an MTP mount): FIT workouts go into GARMIN/NewFiles/."
     formats = ("fit",)
 
+    def check(self, destination: str, options: dict[str, Any] | None = None) -> None:
+        """Refuse a destination that is no watch before anything is exported or written."""
+        from .device import check_device
+
+        check_device(Path(destination))
+
     def deliver(
         self, artifacts: Sequence[Artifact], destination: str, *, plan: Any = None, dry_run: bool = False, options: dict[str, Any] | None = None,
     ) -> DeliveryReport:

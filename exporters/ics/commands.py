@@ -55,6 +55,13 @@ class CalDAVCalendar:
     description = "A CalDAV calendar collection (Nextcloud, Fastmail, iCloud, Radicale...): events created, updated, deleted."
     formats = ("ics",)
 
+    def check(self, destination: str, options: dict | None = None) -> None:
+        """The address and the credentials, before anything is exported or written."""
+        from .sync import check_url, credentials_for
+
+        check_url(destination)
+        credentials_for(destination)
+
     def deliver(self, artifacts, destination: str, *, plan: Plan | None = None, dry_run: bool = False, options: dict | None = None):
         from planport.core.plugins import Delivered, DeliveryReport
 
