@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .builder import Template, build_checked, default_template_path, load_template
-from .errors import ExportError, InputError, PlanportError
+from .errors import ExportError, InputError, PlanportError, Problem
 from .pipeline import prepare, run_exporters
 from .plugins import Artifact, Plugins
 from .records import BatchRecords, Record, previous_records
@@ -45,6 +45,11 @@ class BatchJob:
     fail_fast: bool = False
     engine: str = "processes"  # or "dask"
     scheduler: str | None = None  # a Dask scheduler's address; None starts a local cluster
+    #: (target name, destination) for each athlete once their files are written; a destination
+    #: may name a profile field in braces, such as "{caldav_url}".
+    deliveries: list[tuple[str, str]] = field(default_factory=list)
+    #: Options for the delivery targets beyond the formats' (a feed key file, say).
+    delivery_options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +82,34 @@ class WorkerSpec:
     out: Path
     signature: str
     plugins: Plugins | None = None  # None: discover in the worker
+    deliveries: list[tuple[str, str]] = field(default_factory=list)
+    delivery_options: dict[str, Any] = field(default_factory=dict)
+
+
+def athlete_summary(plan: Any) -> dict[str, Any]:
+    """What a roster view needs to know of a built plan, kept in the manifest."""
+    sessions = plan.ordered_sessions
+    return {
+        "name": plan.athlete.name, "time_zone": plan.athlete.time_zone, "plan": plan.id,
+        "first": sessions[0].date.isoformat(), "last": sessions[-1].date.isoformat(), "sessions": len(sessions),
+    }
+
+
+def fill_destination(template: str, athlete: dict[str, Any]) -> tuple[str, str | None]:
+    """``{caldav_url}`` -> the athlete's value; (destination, the field missing or empty, if any)."""
+    import re
+
+    missing: list[str] = []
+
+    def value(match: re.Match[str]) -> str:
+        found = athlete.get(match.group(1))
+        if not isinstance(found, str) or not found:
+            missing.append(match.group(1))
+            return ""
+        return found
+
+    filled = re.sub(r"\{([a-z_]+)\}", value, template)
+    return filled, missing[0] if missing else None
 
 
 def _sha(data: bytes) -> str:
@@ -90,7 +123,10 @@ def input_hash(entry: Entry, signature: str) -> str:
 
 def job_signature(job: BatchJob, template: Template) -> str:
     """What else every athlete's files depend on: a change here means nothing can be reused."""
-    text = json.dumps([job.formats, job.options, template.fingerprint], sort_keys=True)
+    parts: list[Any] = [job.formats, job.options, template.fingerprint]
+    if job.deliveries:  # kept out when empty, so a batch without deliveries reuses 0.1's records
+        parts.append([job.deliveries, job.delivery_options])
+    text = json.dumps(parts, sort_keys=True)
     return _sha(text.encode())
 
 
@@ -98,10 +134,15 @@ class Worker:
     """Builds, exports and writes one athlete at a time (in whatever process it lives in)."""
 
     def __init__(self, spec: WorkerSpec):
+        plugins = spec.plugins or Plugins.discover()
         self.template = spec.template
-        self.prepared = prepare(spec.plugins or Plugins.discover(), spec.formats, spec.options)
+        self.prepared = prepare(plugins, spec.formats, spec.options)
         self.writer = Writer(spec.out, grouped=True)
         self.signature = spec.signature
+        self.out = spec.out
+        targets = plugins.delivery_targets()
+        self.deliveries = [(targets[name], destination) for name, destination in spec.deliveries]
+        self.delivery_options = {**spec.options, **spec.delivery_options, "output_folder": str(spec.out)}
 
     def run(self, task: Task) -> Record:
         entry = task.entry
@@ -117,6 +158,10 @@ class Worker:
             # The writer checks "<id>/<path>" too, so an id can never lead outside the output folder.
             placed = [Artifact(f"{entry.id}/{a.path}", a.data, a.media_type) for a in artifacts]
             self.writer.write(placed)
+            record["athlete"] = athlete_summary(plan)
+            if self.deliveries:
+                record["deliveries"], delivered = self._deliver(entry, plan, artifacts)
+                placed += delivered
         except InputError as e:
             return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
         except PlanportError as e:
@@ -126,6 +171,34 @@ class Worker:
         except Exception as e:  # one athlete's bug must not end the batch
             return {**record, "status": "failed", "errors": [("", f"unexpected {type(e).__name__}: {e}")]}
         return {**record, "status": "ok", "files": {a.path: _sha(a.data) for a in placed}}
+
+    def _deliver(self, entry: Entry, plan: Any, artifacts: list[Artifact]) -> tuple[list[dict[str, Any]], list[Artifact]]:
+        """Hand one athlete's artifacts to each delivery target; what each did, and the files
+        they added at the output folder's root (written here, atomically)."""
+        done: list[dict[str, Any]] = []
+        files: list[Artifact] = []
+        for target, template in self.deliveries:
+            destination, missing = fill_destination(template, entry.athlete or {})
+            if missing:
+                done.append({"target": target.name, "summary": f"skipped: no {missing} in the roster", "items": []})
+                continue
+            options = {f: self.delivery_options.get(f, {}) for f in target.formats}
+            options.update({k: v for k, v in self.delivery_options.items() if not isinstance(v, dict)})
+            try:
+                report = target.deliver(artifacts, destination, plan=plan, options=options)
+            except InputError as e:
+                column = template[1:-1] if template.startswith("{") and template.endswith("}") else ""
+                raise InputError([Problem("/" + column if column else p.pointer, f"{target.name} delivery: {p.message}", p.source) for p in e.problems]) from None
+            except PlanportError as e:
+                raise PlanportError(f"{target.name} delivery: {e}") from None
+            if report.files:
+                taken = {a.path.split("/", 1)[0] for a in report.files} & {entry.id}
+                if taken:
+                    raise InputError(Problem("/id", f"the athlete id {entry.id!r} is the name of the {target.name} delivery's folder; choose another id"))
+                self.writer.write(report.files)
+                files += report.files
+            done.append({"target": target.name, "summary": report.summary, "items": [list(d) for d in report.delivered]})
+        return done, files
 
 
 # --- executors: who runs the chunks -------------------------------------------------
@@ -301,7 +374,8 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     previous = previous_records(job.out, warn) if job.resume else {}
     sweep_temp_files(job.out)
     summary = Summary(total=total)
-    spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins)
+    targets = check_deliveries(plugins, job)
+    spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins, job.deliveries, job.delivery_options)
 
     def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
         for entry in read_entries(roster):
@@ -344,8 +418,37 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     if summary.interrupted:
         records.interrupt()
     else:
-        records.finish()
+        records.finish(roster_files(plugins, job, targets))
     return summary
+
+
+def check_deliveries(plugins: Plugins, job: BatchJob) -> list[Any]:
+    """The delivery targets of ``job``, each destination checked where it is the same for every
+    athlete; InputError before any work for an unknown target or an unusable destination."""
+    available = plugins.delivery_targets()
+    found = []
+    for name, destination in job.deliveries:
+        if name not in available:
+            raise InputError.at("", f"unknown delivery target {name!r}; available: {', '.join(sorted(available)) or 'none'}", f"--deliver {name}")
+        target = available[name]
+        check = getattr(target, "check", None)
+        if check is not None and "{" not in destination:
+            check(destination, {**{f: job.options.get(f, {}) for f in target.formats}, **job.delivery_options})
+        found.append(target)
+    return found
+
+
+def roster_files(plugins: Plugins, job: BatchJob, targets: list[Any]) -> Callable[[Callable[[], Iterator[Record]]], list[Artifact]] | None:
+    """Files for the whole roster from the exporters and targets that make them (an index page, a
+    list of feed addresses); None when none does."""
+    makers = [m for m in [*(plugins.exporters[f].exporter for f in job.formats), *targets] if callable(getattr(m, "roster_artifacts", None))]
+    if not makers:
+        return None
+
+    def make(records: Callable[[], Iterator[Record]]) -> list[Artifact]:
+        return [artifact for maker in makers for artifact in maker.roster_artifacts(records())]
+
+    return make
 
 
 def _still_good(record: Record, out: Path) -> bool:

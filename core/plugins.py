@@ -47,7 +47,12 @@ class Artifact(NamedTuple):
 
 @runtime_checkable
 class Exporter(Protocol):
-    """What an exporter plugin provides; ``export`` must not touch the file system, the clock or the network."""
+    """What an exporter plugin provides; ``export`` must not touch the file system, the clock or the network.
+
+    An exporter may also have ``roster_artifacts(records) -> list[Artifact]``: files for a
+    whole batch (an index page, say), made once the batch is complete from its manifest
+    records (dicts: row, id, status, athlete {name, time_zone, first, last, sessions},
+    files, errors, deliveries), in roster order."""
 
     # Read-only in the protocol, so plain class attributes of any exact type satisfy it.
     @property
@@ -74,14 +79,16 @@ class Delivered(NamedTuple):
 
 
 class DeliveryReport:
-    """A delivery's outcome: one entry per artifact (or remote item) and a one-line summary."""
+    """A delivery's outcome: one entry per artifact (or remote item), a one-line summary, and any
+    files the delivery adds to the output folder (a subscription feed, say), written by planport."""
 
-    def __init__(self, delivered: list[Delivered] | None = None, summary: str = ""):
+    def __init__(self, delivered: list[Delivered] | None = None, summary: str = "", files: list[Artifact] | None = None):
         self.delivered = list(delivered or [])
         self.summary = summary
+        self.files = list(files or [])
 
     def __repr__(self) -> str:
-        return f"DeliveryReport({self.delivered!r}, {self.summary!r})"
+        return f"DeliveryReport({self.delivered!r}, {self.summary!r}, {len(self.files)} files)"
 
 
 @runtime_checkable
@@ -89,7 +96,8 @@ class DeliveryTarget(Protocol):
     """Somewhere artifacts can be put once they are made: a watch, a calendar server, a feed folder.
 
     A target may also have ``check(destination, options)``, called before anything is exported
-    or written, to refuse a destination it cannot use (InputError).
+    or written, to refuse a destination it cannot use (InputError), and, like an exporter,
+    ``roster_artifacts(records)`` (see ``Exporter``).
 
     ``deliver`` gets the artifacts of one export and the plan they were made from (a calendar
     sync works from the plan's sessions, a watch copy from the files). It raises ``InputError``

@@ -13,15 +13,16 @@ import csv
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .gate import control_character_problem
+from .plugins import Artifact
 from .portable import path_problem
 from .roster import where
 from .spreadsheet import inert
-from .writer import AtomicFile, Journal, UnsafePath, check_path
+from .writer import AtomicFile, Journal, UnsafePath, Writer, check_path
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.csv"
@@ -35,7 +36,7 @@ Record = dict[str, Any]  # {"row", "id", "input", "status": "ok" | "failed", "fi
 
 def manifest_record(record: Record) -> Record:
     """The part of a record the manifest keeps, in a stable form."""
-    kept: Record = {k: record[k] for k in ("row", "id", "status", "input") if k in record}
+    kept: Record = {k: record[k] for k in ("row", "id", "status", "input", "athlete", "deliveries") if k in record}
     if record["status"] == "ok":
         kept["files"] = dict(sorted(record["files"].items()))
     else:
@@ -157,9 +158,13 @@ class BatchRecords:
                     self.failures.append(f"{where(record['row'], column)}: {reason}")
         self._journal.append(json.dumps(manifest_record(record), ensure_ascii=False, sort_keys=True))
 
-    def finish(self) -> None:
-        """The run is complete: manifest.json and errors.csv in place, the journal gone."""
+    def finish(self, roster_files: Callable[[Callable[[], Iterator[Record]]], list[Artifact]] | None = None) -> None:
+        """The run is complete: the roster-level files (``roster_files`` makes them from the
+        records, which it may read more than once), manifest.json and errors.csv in place, the
+        journal gone."""
         self._journal.rename(self.out / JOURNAL)
+        if roster_files is not None:
+            Writer(self.out).write(roster_files(self._records))
         self._write_manifest(complete=True)
         self._errors_file.commit()
         (self.out / JOURNAL).unlink()
@@ -171,6 +176,13 @@ class BatchRecords:
         self._journal.rename(self.out / JOURNAL)
         self._write_manifest(complete=False)
         self._errors_file.discard()
+
+    def _records(self) -> Iterator[Record]:
+        """The finished run's records in roster order, read from the journal (memory stays flat)."""
+        with open(self.out / JOURNAL, encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    yield json.loads(line)
 
     def _write_manifest(self, complete: bool) -> None:
         """manifest.json from the journal, streamed, in roster order."""
