@@ -288,7 +288,7 @@ def test_roster_index_lists_athletes_with_spans_refusals_and_links():
     assert root.get("lang") == "en"
     rows = find_all(root, "tr")[1:]
     assert [r.get("data-athlete") for r in rows] == ["ana-lima", "bad-row", "chloe-martin"]
-    ana, bad, chloe = rows
+    ana, bad, _ = rows
     assert [a.get("href") for a in find_all(ana, "a")] == ["ana-lima/hip%20ana.html", "ana-lima/plan.json", "ana-lima/hip-ana.ics"]
     assert "Dec 7, 2026 – Jan 31, 2027" in text_of(ana) and " 24 " in f" {text_of(ana)} "
     assert "weeks: 0 is less than the minimum of 1" in text_of(bad)

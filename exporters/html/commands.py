@@ -9,7 +9,7 @@ from __future__ import annotations
 import tempfile
 import webbrowser
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import click
 

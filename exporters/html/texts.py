@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time, get_day_names
@@ -91,7 +92,7 @@ class Texts:
     def minutes(self, n: int) -> str:
         return format_unit(n, "duration-minute", length="short", locale=self.locale)
 
-    def weekdays(self, width: str = "abbreviated") -> list[str]:
+    def weekdays(self, width: Literal["abbreviated", "wide"] = "abbreviated") -> list[str]:
         """Monday-first weekday names (Babel numbers Monday 0, like ``date.weekday()``)."""
         names = get_day_names(width, context="stand-alone", locale=self.locale)
         return [names[i] for i in range(7)]

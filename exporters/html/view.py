@@ -261,12 +261,12 @@ def exercise_cards(plan: Plan, weeks: list[WeekView], texts: Texts) -> list[Exer
             for block in session.blocks:
                 exercise = plan.exercise(block.exercise)
                 doses = used.setdefault(block.exercise, {}).setdefault(week.number, {})
-                kinds = doses.setdefault(describe_block(block, exercise, texts), [])
-                if kind_label(session, texts) not in kinds:
-                    kinds.append(kind_label(session, texts))
+                session_kinds = doses.setdefault(describe_block(block, exercise, texts), [])
+                if kind_label(session, texts) not in session_kinds:
+                    session_kinds.append(kind_label(session, texts))
                 if block.swap and block.swap.reason not in swaps.setdefault(block.exercise, []):
                     swaps[block.exercise].append(block.swap.reason)
-    kinds = {"strength": texts._("Strength"), "mobility": texts._("Mobility"), "stretch": texts._("Stretch")}
+    exercise_kinds = {"strength": texts._("Strength"), "mobility": texts._("Mobility"), "stretch": texts._("Stretch")}
     names = {e.id: e.name for e in plan.exercises}
     cards = []
     for exercise_id, by_week in used.items():
@@ -274,7 +274,7 @@ def exercise_cards(plan: Plan, weeks: list[WeekView], texts: Texts) -> list[Exer
         cards.append(
             ExerciseCard(
                 exercise=exercise,
-                kind_label=kinds.get(exercise.kind, exercise.kind),
+                kind_label=exercise_kinds.get(exercise.kind, exercise.kind),
                 focus=", ".join(exercise.focus),
                 equipment=", ".join(exercise.equipment) or texts._("none"),
                 progression=tuple(_progression(by_week)),
