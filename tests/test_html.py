@@ -553,6 +553,19 @@ def pdf_structure_problems(pages: list[str], data: bytes) -> list[str]:
     return problems
 
 
+def test_print_checks_catch_a_cut_card_and_a_cut_month():
+    """The PDF checks below are not vacuous: they find a card or a month split over pages."""
+    whole = ["Clamshell\nStrength\nHOW TO\n1. Lie down.\nDOSE BY WEEK\n1 2 × 15", "Monster walk\nHOW TO\nStep.\nDose by week\n1 2 × 12"]
+    assert cut_cards(whole, ["Clamshell", "Monster walk"]) == []
+    cut = ["Clamshell\nStrength\nHOW TO\n1. Lie down.", "DOSE BY WEEK\n1 2 × 15\nMonster walk\nHOW TO\nStep.\nDOSE BY WEEK\n1 2 × 12"]
+    assert cut_cards(cut, ["Clamshell", "Monster walk"]) == [
+        "the card 'Clamshell' on page 1 is cut", "page 2 begins with the end of a card cut on the page before"]
+    months = [("December 2026", "Week 4"), ("January 2027", "Week 8")]
+    assert cut_months(["December 2026\nWeek 1 7\nWeek 4 28\nJanuary 2027\nWeek 4\nWeek 8 25"], months) == []
+    assert cut_months(["December 2026\nWeek 1 7", "Week 4 28\nJanuary 2027\nWeek 4\nWeek 8 25"], months) == [
+        "month 'December 2026' does not end on its page (no 'Week 4' row after it)"]
+
+
 @pytest.mark.parametrize("plan", ["sample", "twelve"])
 def test_browser_prints_whole_cards_and_months_on_the_stated_pages(open_page, plan):
     data = page_of(plan)

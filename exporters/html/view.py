@@ -18,7 +18,6 @@ from .chart import Chart, volume_chart
 from .texts import Texts
 
 ONE_DAY = dt.timedelta(days=1)
-RUN_KINDS = ("rest", "easy", "recovery", "intervals", "tempo", "long", "cross-training")
 
 
 def monday_of(day: dt.date) -> dt.date:
