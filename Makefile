@@ -10,7 +10,7 @@ TYPECHECK := $(VENV)/typecheck
 ICALJS_VERSION := 2.2.1
 ICALJS := .node/node_modules/ical.js/.planport-$(ICALJS_VERSION)
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ $(ICALJS):
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix .node ical.js@$(ICALJS_VERSION)
 	touch $(ICALJS)
 
-test: lint typecheck $(ICALJS)
+test: lint typecheck $(ICALJS) browser
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -41,8 +41,25 @@ typecheck: $(STAMP)
 	for d in core exporters schemas; do ln -s $(CURDIR)/$$d $(TYPECHECK)/planport/$$d; done
 	cd $(TYPECHECK) && MYPYPATH=. $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml -p planport
 
+# The HTML page's browser tests drive Debian's chromium through Playwright (`playwright
+# install` downloads a browser build, which cannot work here). Liberation Sans has Arial's
+# metrics, so printed page counts come out alike everywhere. Installed when missing if we
+# are root with apt-get; otherwise those tests skip and say why.
+CHROMIUM := /usr/bin/chromium
+PAGE_FONT := /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
+
+browser:
+	@if [ -x $(CHROMIUM) ] && [ -f $(PAGE_FONT) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium and fonts-liberation for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null) \
+			|| echo "planport: could not install chromium; the browser tests will skip"; \
+	else \
+		echo "planport: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium fonts-liberation); the browser tests will skip"; \
+	fi
+
 bench: $(STAMP)
 	$(BIN)/python bench/batch.py
 
 clean:
-	rm -rf $(VENV) .node out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .node out .pytest_cache .mypy_cache .ruff_cache tests/artifacts

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from .builder import Template, build_checked, default_template_path, load_template
 from .errors import ExportError, InputError, PlanportError, Problem
-from .pipeline import prepare, run_exporters
+from .pipeline import Prepared, prepare, run_exporters
 from .plugins import Artifact, Plugins
 from .records import BatchRecords, Record, previous_records
 from .roster import Entry, column_of, open_roster, read_entries, scan
@@ -161,7 +161,8 @@ class Worker:
             record["athlete"] = athlete_summary(plan)
             if self.deliveries:
                 record["deliveries"], delivered = self._deliver(entry, plan, artifacts)
-                placed += delivered
+                if delivered:
+                    record["delivery_files"] = {a.path: _sha(a.data) for a in delivered}
         except InputError as e:
             return {**record, "status": "failed", "errors": [(column_of(p.pointer), p.message) for p in e.problems]}
         except PlanportError as e:
@@ -366,7 +367,7 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     ``warn`` is told of damaged records a resume skips."""
     plugins = plugins or Plugins.discover()
     template = load_template(str(job.template or default_template_path()))
-    prepare(plugins, job.formats, job.options)  # bad formats or options stop the batch before any work
+    prepared = prepare(plugins, job.formats, job.options)  # bad formats or options stop the batch before any work
     signature = job_signature(job, template)
     roster = open_roster(job.roster)  # standard input is read here, once
     total, twice = scan(roster)
@@ -418,7 +419,7 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     if summary.interrupted:
         records.interrupt()
     else:
-        records.finish(roster_files(plugins, job, targets))
+        records.finish(roster_files(prepared, job, targets))
     return summary
 
 
@@ -438,21 +439,23 @@ def check_deliveries(plugins: Plugins, job: BatchJob) -> list[Any]:
     return found
 
 
-def roster_files(plugins: Plugins, job: BatchJob, targets: list[Any]) -> Callable[[Callable[[], Iterator[Record]]], list[Artifact]] | None:
+def roster_files(prepared: list[Prepared], job: BatchJob, targets: list[Any]) -> Callable[[Callable[[], Iterator[Record]]], list[Artifact]] | None:
     """Files for the whole roster from the exporters and targets that make them (an index page, a
     list of feed addresses); None when none does."""
-    makers = [m for m in [*(plugins.exporters[f].exporter for f in job.formats), *targets] if callable(getattr(m, "roster_artifacts", None))]
+    candidates: list[tuple[Any, dict[str, Any]]] = [(step.registered.exporter, step.options) for step in prepared]
+    candidates += [(t, {**{f: job.options.get(f, {}) for f in t.formats}, **job.delivery_options}) for t in targets]
+    makers = [(m, options) for m, options in candidates if callable(getattr(m, "roster_artifacts", None))]
     if not makers:
         return None
 
     def make(records: Callable[[], Iterator[Record]]) -> list[Artifact]:
-        return [artifact for maker in makers for artifact in maker.roster_artifacts(records())]
+        return [artifact for maker, options in makers for artifact in maker.roster_artifacts(records(), options)]
 
     return make
 
 
 def _still_good(record: Record, out: Path) -> bool:
-    for path, digest in record.get("files", {}).items():
+    for path, digest in {**record.get("files", {}), **record.get("delivery_files", {})}.items():
         try:
             if _sha((out / path).read_bytes()) != digest:
                 return False

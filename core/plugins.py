@@ -49,10 +49,10 @@ class Artifact(NamedTuple):
 class Exporter(Protocol):
     """What an exporter plugin provides; ``export`` must not touch the file system, the clock or the network.
 
-    An exporter may also have ``roster_artifacts(records) -> list[Artifact]``: files for a
-    whole batch (an index page, say), made once the batch is complete from its manifest
-    records (dicts: row, id, status, athlete {name, time_zone, first, last, sessions},
-    files, errors, deliveries), in roster order."""
+    An exporter may also have ``roster_artifacts(records, options) -> list[Artifact]``: files
+    for a whole batch (an index page, say), made once the batch is complete from its manifest
+    records (dicts: row, id, status, athlete {name, time_zone, plan, first, last, sessions},
+    files, errors, deliveries) in roster order, with its options."""
 
     # Read-only in the protocol, so plain class attributes of any exact type satisfy it.
     @property

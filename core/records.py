@@ -36,7 +36,7 @@ Record = dict[str, Any]  # {"row", "id", "input", "status": "ok" | "failed", "fi
 
 def manifest_record(record: Record) -> Record:
     """The part of a record the manifest keeps, in a stable form."""
-    kept: Record = {k: record[k] for k in ("row", "id", "status", "input", "athlete", "deliveries") if k in record}
+    kept: Record = {k: record[k] for k in ("row", "id", "status", "input", "athlete", "deliveries", "delivery_files") if k in record}
     if record["status"] == "ok":
         kept["files"] = dict(sorted(record["files"].items()))
     else:
@@ -130,6 +130,17 @@ def _reusable(record: Any) -> bool:
         return False
     for path, file_digest in files.items():
         if not (isinstance(path, str) and isinstance(file_digest, str) and _DIGEST.fullmatch(file_digest) and path.startswith(f"{athlete}/")):
+            return False
+        try:
+            check_path(path)
+        except UnsafePath:
+            return False
+    # Files a delivery added at the output folder's root (a feed): checked like the others.
+    delivered = record.get("delivery_files", {})
+    if not isinstance(delivered, dict):
+        return False
+    for path, file_digest in delivered.items():
+        if not (isinstance(path, str) and isinstance(file_digest, str) and _DIGEST.fullmatch(file_digest)):
             return False
         try:
             check_path(path)

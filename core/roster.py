@@ -28,8 +28,12 @@ from .errors import InputError, Problem
 from .inputs import decode, text_encoding
 
 REQUIRED = ("id", "name", "time_zone", "start_date", "weeks", "level", "runs")
-OPTIONAL = ("sessions_per_week", "extras", "equipment", "start_time", "start_times", "run_minutes", "minutes")
-INTEGERS = ("weeks", "sessions_per_week", "run_minutes")
+OPTIONAL = (
+    "sessions_per_week", "extras", "equipment", "start_time", "start_times", "run_minutes", "minutes",
+    "heavy_after_long_run", "deload_every", "caldav_url",
+)
+BOOLEANS = ("heavy_after_long_run",)
+INTEGERS = ("weeks", "sessions_per_week", "run_minutes", "deload_every")
 
 
 @dataclass
@@ -79,6 +83,10 @@ def profile_from_row(row: dict[str, str]) -> dict[str, Any]:
                 athlete[column] = int(text)
             except ValueError:
                 raise RowError(column, f"{text!r} is not a whole number") from None
+        elif column in BOOLEANS:
+            if text.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise RowError(column, f"{text!r} is not true or false")
+            athlete[column] = text.lower() in ("true", "yes", "1")
         elif column in ("runs", "start_times"):
             athlete[column] = _pairs(text, column)
         elif column == "extras":

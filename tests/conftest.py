@@ -108,3 +108,14 @@ def export_artifacts(plan_data: dict, fmt: str, options: dict | None = None):
     import planport
 
     return planport.export(planport.plan_from_dict(copy.deepcopy(plan_data)), [fmt], {fmt: options or {}}, installed_plugins())
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real Radicale CalDAV server with htpasswd auth on a free loopback port, for the session."""
+    from radicale_server import Radicale
+
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    server.start()
+    yield server
+    server.stop()

@@ -365,7 +365,7 @@ def test_delivery_to_a_watch_from_export(tmp_path):
     assert result.code == 0, result.err
     assert sorted(p.name for p in (watch / "GARMIN" / "NewFiles").iterdir()) == sorted(p.name for p in (tmp_path / "out" / "fit").iterdir())
     unknown = run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path / "x", "--deliver", "dropbox=/x")
-    assert unknown.code == 2 and "unknown delivery target 'dropbox'; available: caldav, garmin" in unknown.err
+    assert unknown.code == 2 and "unknown delivery target 'dropbox'; available: caldav, feed, garmin" in unknown.err
     assert not (tmp_path / "x").exists(), "the target is checked before anything is made"
 
 
@@ -476,7 +476,7 @@ def test_json_output_for_scripts(tmp_path, plan_data):
     listed = json.loads(run_cli("exporters", "--json").out)
     assert {e["name"] for e in listed["exporters"]} >= {"json", "ics", "fit", "csv"}
     assert all(e["builtin"] for e in listed["exporters"] if e["name"] in ("ics", "fit"))
-    assert [t["name"] for t in listed["delivery_targets"]] == ["caldav", "garmin"]
+    assert [t["name"] for t in listed["delivery_targets"]] == ["caldav", "feed", "garmin"]
 
     assert run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", tmp_path, "-q").code == 0
     fit = tmp_path / "fit" / "2026-12-07-hip-strength-a.fit"

@@ -14,7 +14,7 @@ import icalendar
 import pytest
 from click.testing import CliRunner
 from ics_readers import vobject_read
-from radicale_server import PASSWORD, USER, Radicale
+from radicale_server import PASSWORD, USER
 
 from planport.core.errors import InputError
 from planport.core.gate import plan_from_data
@@ -26,14 +26,6 @@ UTC = dt.timezone.utc
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 TODAY = dt.date(2026, 11, 22)  # before the sample plan's first session (2026-12-07)
 ENV = {"PLANPORT_CALDAV_USER": USER, "PLANPORT_CALDAV_PASSWORD": PASSWORD, "NETRC": "/nonexistent"}
-
-
-@pytest.fixture(scope="session")
-def radicale(tmp_path_factory):
-    server = Radicale(tmp_path_factory.mktemp("radicale"))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -141,6 +141,13 @@ def _targets(plugins: Plugins, deliveries: tuple[str, ...]) -> list[tuple[Any, s
     return found
 
 
+def _split_delivery(text: str) -> tuple[str, str]:
+    name, sep, destination = text.partition("=")
+    if not sep or not destination:
+        raise InputError.at("", "expected TARGET=DESTINATION, such as garmin=/media/GARMIN", f"--deliver {text}")
+    return name, destination
+
+
 def _formats(to: tuple[str, ...]) -> list[str]:
     from ..options import split_formats
 
@@ -394,10 +401,16 @@ def build(
 @click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler, such as tcp://10.0.0.5:8786 (implies --engine dask); a local cluster by default. --out must be shared by every worker.")
 @click.option("--resume", is_flag=True, help="Skip athletes whose files match the manifest of an earlier, interrupted run.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first athlete that fails.")
+@click.option("--deliver", "deliveries", multiple=True, metavar="TARGET=DESTINATION",
+              help="Deliver each athlete's files; the destination may name a roster column in braces, such as caldav={caldav_url}. Repeatable.")
+@click.option("--publish", "publish", is_flag=True, help="Sync each athlete's plan into the CalDAV calendar of their roster's caldav_url (--deliver caldav={caldav_url}).")
+@click.option("--feeds", "feeds_url", metavar="URL", help="Write a subscription feed per athlete into OUT/feeds/ and feeds.csv, to be served at URL (--deliver feed=URL).")
+@click.option("--feed-key-file", type=click.Path(dir_okay=False), help="The secret the feed names come from; PLANPORT_FEED_KEY by default.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary line.")
 def batch(
     roster: str, to: tuple[str, ...], options: tuple[str, ...], out: Path, template_file: str | None, jobs: int | None, engine: str,
-    scheduler: str | None, resume: bool, fail_fast: bool, quiet: bool,
+    scheduler: str | None, resume: bool, fail_fast: bool, deliveries: tuple[str, ...], publish: bool, feeds_url: str | None,
+    feed_key_file: str | None, quiet: bool,
 ) -> int:
     """Build and export plans for every athlete of a roster (CSV, YAML or JSON).
 
@@ -409,6 +422,8 @@ def batch(
     planport batch roster.yaml --to ics --jobs 2 --out out/ --resume
     planport batch roster.csv --to ics,fit --out out/ --fail-fast
     planport batch roster.csv --to ics,fit --out /shared/club/ --scheduler tcp://10.0.0.5:8786
+    planport batch roster.csv --to ics,html --feeds https://coach.example.org/feeds/ --out out/club/
+    planport batch roster.csv --to ics --publish --out out/club/
     """
     import os
 
@@ -418,9 +433,17 @@ def batch(
     from .display import Ticker
 
     formats = _formats(to)
+    targets = [*(_split_delivery(text) for text in deliveries)]
+    if publish:
+        targets.append(("caldav", "{caldav_url}"))
+    if feeds_url:
+        targets.append(("feed", feeds_url))
+    target_formats = sorted({"ics"} if publish or feeds_url else set())
+    parsed = split_options(list(options), sorted({*formats, *target_formats}))
     job = BatchJob(
-        roster, formats, split_options(list(options), formats), out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast,
-        engine="dask" if scheduler else engine, scheduler=scheduler,
+        roster, formats, {f: parsed[f] for f in formats}, out, template_file, jobs or os.cpu_count() or 1, resume, fail_fast,
+        engine="dask" if scheduler else engine, scheduler=scheduler, deliveries=targets,
+        delivery_options={**{f: parsed[f] for f in target_formats}, **({"feed_key_file": feed_key_file} if feed_key_file else {})},
     )
     ticker: Ticker | None = None
 

@@ -56,9 +56,9 @@ class IcsExporter:
 
     @hookimpl
     def planport_delivery_targets(self) -> list[Any]:
-        from .commands import CalDAVCalendar
+        from .commands import CalDAVCalendar, FeedFolder
 
-        return [CalDAVCalendar()]
+        return [CalDAVCalendar(), FeedFolder()]
 
 
 exporter = IcsExporter()

@@ -72,6 +72,65 @@ class CalDAVCalendar:
         options = options or {}
         report = publish_plan(
             plan, destination, dry_run=dry_run, prune_past=bool(options.get("prune_past")), overwrite=bool(options.get("overwrite")),
-            options=tuple(options.get("ics_options", ())),
+            options=tuple(f"ics.{key}={value}" for key, value in options.get("ics", {}).items()),
         )
         return DeliveryReport([Delivered(c.title, c.action, f"{report.url} {c.when}") for c in report.changes if c.action != "unchanged"], report.summary())
+
+
+def _ics_options(raw: dict) -> dict:
+    """``-o ics.KEY=VALUE`` values as the ics exporter takes them (typed, defaults filled in)."""
+    from planport.core.options import resolve_options
+    from planport.core.plugins import Registered
+
+    from . import exporter
+
+    return resolve_options(Registered(exporter, "planport"), raw)
+
+
+class FeedFolder:
+    """The ``feed`` delivery target: ``batch --feeds https://host/feeds/`` (or ``--deliver
+    feed=URL``) writes each athlete's subscription feed as ``feeds/<name>.ics`` in the output
+    folder, under a name made from a key the coach keeps, and ``feeds.csv`` with every
+    athlete's address. Publish the ``feeds`` folder on any static web host at that URL."""
+
+    name = "feed"
+    description = "A subscription feed per athlete (feeds/<secret name>.ics) and feeds.csv; serve the folder at the URL given."
+    formats = ("ics",)
+
+    def check(self, destination: str, options: dict | None = None) -> None:
+        from .feeds import check_base_url, feed_key
+
+        check_base_url(destination)
+        feed_key(key_file=(options or {}).get("feed_key_file"))
+
+    def deliver(self, artifacts, destination: str, *, plan: Plan | None = None, dry_run: bool = False, options: dict | None = None):
+        from pathlib import Path
+
+        from planport.core.plugins import Delivered, DeliveryReport
+
+        from .feeds import feed_artifact, feed_key, feed_name
+
+        if plan is None:
+            raise InputError.at("", "a feed needs the plan, not only its files", "--deliver feed")
+        options = options or {}
+        key = feed_key(key_file=options.get("feed_key_file"))
+        previous = None
+        folder = options.get("output_folder")
+        if folder:  # the feed as published before, so changed events get a higher SEQUENCE
+            try:
+                previous = (Path(folder) / "feeds" / feed_name(plan, key)).read_bytes()
+            except OSError:
+                previous = None
+        artifact, url = feed_artifact(plan, destination, key, _ics_options(options.get("ics", {})), previous)
+        return DeliveryReport([Delivered(artifact.path, "published", url)], f"feed: {url}", [artifact])
+
+    def roster_artifacts(self, records, options: dict) -> list:
+        """``feeds.csv``: each athlete's feed address, to send out."""
+        from .feeds import feeds_csv
+
+        rows = []
+        for record in records:
+            for delivery in record.get("deliveries", []):
+                if delivery.get("target") == self.name:
+                    rows += [(record["id"], (record.get("athlete") or {}).get("name", ""), item[2]) for item in delivery.get("items", [])]
+        return [feeds_csv(rows)]
