@@ -375,7 +375,12 @@ class Plan:
 
     def dumps(self, indent: int | None = 2) -> bytes:
         """The normalized plan document as UTF-8 JSON, ending in a newline."""
-        text = json.dumps(self.to_dict(), indent=indent or None, ensure_ascii=False, separators=None if indent else (",", ":"))
+        if indent:
+            from .jsontext import dumps_indented
+
+            text = dumps_indented(self.to_dict(), indent)
+        else:
+            text = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
         return (text + "\n").encode("utf-8")
 
     def exercise(self, exercise_id: str) -> Exercise:

@@ -11,6 +11,7 @@ and only cut mid-word when nothing else fits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 #: Bytes of a workout or step name a watch shows (a 16-byte field, NUL included).
@@ -89,9 +90,17 @@ def cut_words(text: str, limit: int, ellipsis: str = "") -> str:
     return head.rstrip(" ,.;:-+") + ellipsis
 
 
+@functools.cache
+def _phrase(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+
+
+_PLUS = re.compile(r"\s+\+(?=\S)")
+
+
 def _apply(text: str, phrase: str, replacement: str | None, protect_last: bool) -> str:
     capital = not text[:1].islower()
-    pattern = re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", re.IGNORECASE)
+    pattern = _phrase(phrase)
     if replacement is None:
         words = text.split(" ")
         last = len(words) - 1 if protect_last else -1
@@ -106,10 +115,11 @@ def _apply(text: str, phrase: str, replacement: str | None, protect_last: bool) 
             return replacement
 
         text = pattern.sub(keep_case, text)
-    text = re.sub(r"\s+\+(?=\S)", "+", " ".join(text.split()))  # "+lift" joins the word before it
+    text = _PLUS.sub("+", " ".join(text.split()))  # "+lift" joins the word before it
     return text[:1].upper() + text[1:] if capital else text
 
 
+@functools.lru_cache(maxsize=4096)  # the same few names come back in every workout of every athlete
 def shorten(text: str, limit: int, shortenings: tuple[tuple[str, str | None], ...] = SHORTENINGS) -> str:
     """``text`` in at most ``limit`` bytes, still readable: abbreviations and fewer words, then a cut.
 

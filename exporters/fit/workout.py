@@ -67,8 +67,12 @@ class Mapping:
     title: str | None
 
 
-def _words(text: str) -> list[str]:
-    return [w.removesuffix("s") for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@cache  # a library's few names, asked for at every step of every workout
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.removesuffix("s") for w in _NOT_WORD.split(text.lower()) if w)
 
 
 def says_the_same(exercise: Exercise) -> bool:

@@ -31,7 +31,10 @@ from planport.core.card import session_card
 from planport.core.model import Plan, Session
 
 from . import IcsExporter
+from .folding import remember_folds
 from .timezones import vtimezone
+
+remember_folds()
 
 PRODID = "-//planport//planport hip plans//EN"
 _UID_NAMESPACE = uuid.UUID("6f0c7a52-3c1e-4d0a-9a57-6c1f1d0e2b11")
