@@ -279,3 +279,40 @@ class Plugins:
     def __setstate__(self, state: dict[str, Any]) -> None:
         fresh = Plugins.discover()
         self.__dict__.update(fresh.__dict__)
+
+
+def lazy_command(name: str, target: str, short_help: str) -> click.Command:
+    """A CLI command that imports its module only when run or asked for its help.
+
+    For ``planport_commands`` hooks: ``planport --help`` lists the command from ``name`` and
+    ``short_help`` alone, so a plugin's command module (and what it imports) costs nothing
+    until the command is used. ``target`` is ``"package.module:command"``."""
+    import click
+
+    class LazyCommand(click.Command):
+        def __init__(self) -> None:
+            super().__init__(name, short_help=short_help)
+            self._real: click.Command | None = None
+
+        def resolve(self) -> click.Command:
+            """The real command, imported on first use."""
+            if self._real is None:
+                import importlib
+
+                module, _, attribute = target.partition(":")
+                self._real = getattr(importlib.import_module(module), attribute)
+            return self._real
+
+        def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+            return self.resolve().make_context(info_name, args, parent=parent, **extra)
+
+        def invoke(self, ctx: click.Context) -> Any:
+            return ctx.command.invoke(ctx)
+
+        def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+            return self.resolve().get_params(ctx)
+
+        def get_help(self, ctx: click.Context) -> str:
+            return self.resolve().get_help(ctx)
+
+    return LazyCommand()

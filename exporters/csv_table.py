@@ -7,14 +7,13 @@ CSV carries no UID: importing a calendar CSV twice makes duplicate events.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import TYPE_CHECKING
 
-from planport.core.card import session_card
 from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
-from planport.core.spreadsheet import inert
+
+# The csv module, the session card and the spreadsheet guard load when a file is made: every
+# planport command loads this module to list the exporters.
 
 if TYPE_CHECKING:
     from planport import Plan
@@ -52,6 +51,9 @@ def yes(flag: bool) -> str:
 
 def write_rows(rows: list[list], delimiter: str, bom: bool) -> bytes:
     """The csv module's part: RFC 4180 quoting, CRLF, UTF-8."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
     return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
@@ -80,11 +82,15 @@ class CsvExporter:
         dialect = options.get("dialect", "google")
         date_format = DATE_FORMATS[options.get("date_format") or ("iso" if dialect == "sets" else "mdy")]
         header, rows = {"google": self._google, "outlook": self._outlook, "sets": self._sets}[dialect](plan, options, date_format)
+        from planport.core.spreadsheet import inert
+
         cells = [header, *([inert(v) for v in row] for row in rows)]
         data = write_rows(cells, DELIMITERS[options.get("delimiter", ",")], options.get("bom", False))
         return [Artifact(f"{plan.id}-{dialect}.csv", data, "text/csv")]
 
     def _google(self, plan: Plan, options: dict, fmt: str):
+        from planport.core.card import session_card
+
         rows = []
         for session in plan.ordered_sessions:
             start, end = wall_span(plan, session)
@@ -95,6 +101,8 @@ class CsvExporter:
         return GOOGLE, rows
 
     def _outlook(self, plan: Plan, options: dict, fmt: str):
+        from planport.core.card import session_card
+
         rows = []
         minutes = options.get("alarm_minutes")
         for session in plan.ordered_sessions:

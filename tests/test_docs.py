@@ -60,6 +60,7 @@ def command_and_options(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def all_option_names(command: click.Command) -> set[str]:
+    command = getattr(command, "resolve", lambda: command)()  # a plugin's command loads when asked
     return {name for param in command.params if isinstance(param, click.Option) for name in (*param.opts, *param.secondary_opts)}
 
 

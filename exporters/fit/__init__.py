@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from planport.core.errors import ExportError, InputError
-from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact, hookimpl
+from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact, hookimpl, lazy_command
 
 if TYPE_CHECKING:
     from planport import Plan
@@ -67,9 +67,10 @@ class FitExporter:
 
     @hookimpl
     def planport_commands(self) -> list[Any]:
-        from .commands import inspect, sync
-
-        return [inspect, sync]
+        return [
+            lazy_command("inspect", "planport.exporters.fit.commands:inspect", "Print a FIT workout file's steps."),
+            lazy_command("sync", "planport.exporters.fit.commands:sync", "Copy FIT workouts onto a Garmin watch."),
+        ]
 
     @hookimpl
     def planport_delivery_targets(self) -> list[Any]:

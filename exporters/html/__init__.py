@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from planport.core.errors import InputError
-from planport.core.plugins import Artifact, hookimpl
+from planport.core.plugins import Artifact, hookimpl, lazy_command
 
 if TYPE_CHECKING:
     from planport import Plan
@@ -81,9 +81,7 @@ class HtmlExporter:
 
     @hookimpl
     def planport_commands(self) -> list[Any]:
-        from .commands import preview
-
-        return [preview]
+        return [lazy_command("preview", "planport.exporters.html.commands:preview", "Show a plan as a web page in the default browser.")]
 
 
 exporter = HtmlExporter()

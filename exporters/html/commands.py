@@ -6,7 +6,6 @@ that is left in place, since the browser reads the file after the command has en
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def make_preview_command(opener: Opener = _open_in_browser, folder: Callable[[],
             artifacts = exporter.export(plan, resolve_options(registered, raw))
         except InputError as e:
             raise e.with_source(gate.display_name(plan_file)) from None
+        import tempfile
+
         out = Path(folder() if folder else tempfile.mkdtemp(prefix="planport-preview-"))
         Writer(out).write(artifacts)
         page = out / artifacts[0].path

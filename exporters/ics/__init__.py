@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact, hookimpl
+from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact, hookimpl, lazy_command
 
 if TYPE_CHECKING:
     from planport import Plan
@@ -50,9 +50,7 @@ class IcsExporter:
 
     @hookimpl
     def planport_commands(self) -> list[Any]:
-        from .commands import publish
-
-        return [publish]
+        return [lazy_command("publish", "planport.exporters.ics.commands:publish", "Sync a plan into a CalDAV calendar.")]
 
     @hookimpl
     def planport_delivery_targets(self) -> list[Any]:
