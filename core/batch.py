@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from .builder import Template, build_checked, default_template_path, load_template
 from .errors import ExportError, InputError, PlanportError, Problem
-from .pipeline import Prepared, prepare, run_exporters
+from .pipeline import Prepared, prepare, reader, reconcile, run_each
 from .plugins import Artifact, Plugins
 from .records import BatchRecords, Record, previous_records
 from .roster import Entry, column_of, open_roster, read_entries, scan
@@ -154,7 +154,8 @@ class Worker:
             return {**record, "status": "failed", "errors": problems}
         try:
             plan = build_checked(entry.athlete, self.template, f"row {entry.row}")
-            artifacts = [Artifact("plan.json", plan.dumps(), "application/json"), *run_exporters(plan, self.prepared)]
+            made = run_each(plan, self.prepared)
+            artifacts = [Artifact("plan.json", plan.dumps(), "application/json"), *reconcile(plan, made, reader(self.out / str(entry.id)))]
             # The writer checks "<id>/<path>" too, so an id can never lead outside the output folder.
             placed = [Artifact(f"{entry.id}/{a.path}", a.data, a.media_type) for a in artifacts]
             self.writer.write(placed)

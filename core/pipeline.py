@@ -5,7 +5,10 @@ Exporters run in full before anything is written, so a failing exporter leaves n
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import ExportError, InputError
@@ -15,7 +18,7 @@ from .plugins import Artifact, Plugins, Registered
 from .portable import path_clashes
 from .writer import UnsafePath, check_path
 
-__all__ = ["Prepared", "export_plan", "prepare", "run_exporters", "split_formats"]
+__all__ = ["Prepared", "export_plan", "prepare", "reader", "reconcile", "run_each", "run_exporters", "split_formats"]
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,13 @@ def prepare(plugins: Plugins, formats: list[str], raw_options: dict[str, dict[st
     return [Prepared(plugins.exporters[f], resolve_options(plugins.exporters[f], raw_options.get(f, {}))) for f in formats]
 
 
-def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
-    """Run each exporter on ``plan``; every artifact is checked before any is returned.
+def run_each(plan: Plan, prepared: list[Prepared]) -> list[tuple[Registered, list[Artifact]]]:
+    """Run each exporter on ``plan``: what each made; every artifact is checked before any is returned.
 
     An exporter is a plugin: whatever it raises, ``SystemExit`` and ``KeyboardInterrupt``
     included, is reported naming it, and no file of the export is written. Paths that two
     exporters both want are refused (exit 2: export them to different folders)."""
+    made: list[tuple[Registered, list[Artifact]]] = []
     artifacts: list[Artifact] = []
     made_by: dict[str, str] = {}
     for step in prepared:
@@ -74,7 +78,50 @@ def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
             raise InputError.at("", f"exporters {made_by[first]!r} and {name!r} write {first!r} and {second!r}, which {why}; export them to different folders", "--to")
         artifacts += produced
         made_by.update((a.path, name) for a in produced)
-    return artifacts
+        made.append((reg, produced))
+    return made
+
+
+def run_exporters(plan: Plan, prepared: list[Prepared]) -> list[Artifact]:
+    """Run each exporter on ``plan``; every artifact is checked before any is returned."""
+    return [artifact for _, produced in run_each(plan, prepared) for artifact in produced]
+
+
+def reconcile(plan: Plan, made: list[tuple[Registered, list[Artifact]]], previous: Callable[[str], bytes | None]) -> list[Artifact]:
+    """The artifacts, each made again over the file already at its path where its exporter can:
+    ``reconcile(plan, artifact, previous_bytes)`` (a calendar carries its event stamps on, so a
+    changed session gets a higher SEQUENCE). ``previous(path)`` reads that file, or None."""
+    done: list[Artifact] = []
+    for reg, produced in made:
+        method = getattr(reg.exporter, "reconcile", None)
+        for artifact in produced:
+            old = previous(artifact.path) if callable(method) else None
+            if method is None or old is None:
+                done.append(artifact)
+                continue
+            try:
+                again = method(plan, artifact, old)
+            except InputError:
+                raise
+            except Exception as e:
+                raise ExportError(f"exporter {reg.exporter.name!r} ({reg.origin}) failed on {artifact.path}: {type(e).__name__}: {e}") from e
+            if not isinstance(again, Artifact) or again.path != artifact.path or not isinstance(again.data, bytes):
+                raise ExportError(f"exporter {reg.exporter.name!r} ({reg.origin}): reconcile must return an Artifact at the same path")
+            done.append(again)
+    return done
+
+
+def reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
+    """``previous`` for ``reconcile``: the bytes of a file under ``root``, or None."""
+    base = Path(root)
+
+    def read(path: str) -> bytes | None:
+        try:
+            return (base / path).read_bytes()
+        except OSError:
+            return None
+
+    return read
 
 
 def export_plan(plan: Plan, formats: list[str], options: dict[str, dict[str, Any]] | None = None, plugins: Plugins | None = None) -> list[Artifact]:

@@ -36,8 +36,8 @@ def fitdecode_frames(data: bytes) -> list[tuple[str, dict]]:
     return frames
 
 
-def watch_walk(steps: list[dict]) -> list[tuple]:
-    """Step through fitdecode's workout_steps as a watch does; written apart from planport's own walker."""
+def walk_steps(steps: list[dict]) -> list[dict]:
+    """fitdecode's steps in the order a watch runs them, repeats followed; written apart from planport's walker."""
     out, counts, i = [], {}, 0
     while i < len(steps):
         s = steps[i]
@@ -47,15 +47,22 @@ def watch_walk(steps: list[dict]) -> list[tuple]:
                 i = s["duration_step"]
                 continue
             counts[i] = 0
-            i += 1
-            continue
+        else:
+            out.append(s)
+        i += 1
+    return out
+
+
+def watch_walk(steps: list[dict]) -> list[tuple]:
+    """What the athlete does, step by step: (category, name, reps or ms, side), or ("rest", ms)."""
+    out = []
+    for s in walk_steps(steps):
         if s["intensity"] == "rest":
             out.append(("rest", int(round(s["duration_time"] * 1000))))
         else:
             side = {"L": "left", "R": "right"}.get(s["wkt_step_name"].split(" ", 1)[0])
             dose = ("reps", s["duration_reps"]) if s["duration_type"] == "reps" else ("ms", int(round(s["duration_time"] * 1000)))
             out.append((s["exercise_category"], s["exercise_name"], *dose, side))
-        i += 1
     return out
 
 

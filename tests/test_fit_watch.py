@@ -20,6 +20,7 @@ import fitdecode
 import pytest
 import yaml
 from garmin_fit_sdk import Decoder, Profile, Stream
+from test_fit import walk_steps
 
 from planport.exporters.fit import legacy
 from planport.exporters.fit.workout import encode
@@ -65,23 +66,6 @@ def step_in_words(step: dict, reader: str) -> tuple:
             step.get("intensity"), step.get("exercise_category"), step.get("exercise_name"), step.get("notes"))
 
 
-def watch_walk(steps: list[dict]) -> list[dict]:
-    """fitdecode's steps in the order a watch runs them; written apart from planport's walker."""
-    out, counts, i = [], {}, 0
-    while i < len(steps):
-        s = steps[i]
-        if s["duration_type"] == "repeat_until_steps_cmplt":
-            counts[i] = counts.get(i, 0) + 1
-            if counts[i] < s["repeat_steps"]:
-                i = s["duration_step"]
-                continue
-            counts[i] = 0
-        else:
-            out.append(s)
-        i += 1
-    return out
-
-
 def expected_walk(plan, blocks) -> list[tuple]:
     """What the blocks ask for, set by set and side by side, with no rest after the very last set."""
     out: list[tuple] = []
@@ -99,7 +83,7 @@ def expected_walk(plan, blocks) -> list[tuple]:
 
 def walked_in_words(steps: list[dict]) -> list[tuple]:
     out = []
-    for s in watch_walk(steps):
+    for s in walk_steps(steps):
         dose = ("time", int(round(s["duration_time"] * 1000))) if s["duration_type"] == "time" else ("reps", s["duration_reps"])
         if s["intensity"] == "rest":
             out.append(("rest", None, *dose))
@@ -185,7 +169,7 @@ def test_step_names_notes_and_titles_fit_the_screen_and_put_the_side_first(sampl
 def test_no_sample_workout_ends_on_a_rest_countdown(samples):
     for athlete, (_, files) in samples.items():
         for artifact, _, fd in files:
-            assert watch_walk(fd["workout_step"])[-1]["intensity"] == "active", f"{athlete} {artifact.path}"
+            assert walk_steps(fd["workout_step"])[-1]["intensity"] == "active", f"{athlete} {artifact.path}"
 
 
 # --- the 50-step rule ----------------------------------------------------------------
@@ -250,7 +234,7 @@ def test_a_20_block_session_splits_and_every_part_keeps_the_limit(plan_data):
     parts = export_artifacts(plan_with_steps(plan_data, blocks), "fit")
     steps = [fitdecode_read(a.data)["workout_step"] for a in parts]
     assert len(parts) == 2 and all(len(s) <= 50 for s in steps)
-    reps = [w["duration_reps"] for s in steps for w in watch_walk(s) if w["intensity"] == "active"]
+    reps = [w["duration_reps"] for s in steps for w in walk_steps(s) if w["intensity"] == "active"]
     assert reps == [r for i in range(20) for r in [10 + i] * 6], "3 sets a side of every block, in order"
 
 
@@ -457,8 +441,8 @@ REVIEWED = {
     "side-lunge-stretch": ("warm_up", "stretch_side_lunge", "Side lunge str.", "wide stance, weight shifted over one bent knee"),
     "calf-stretch": ("warm_up", "stretch_calf", "Calf stretch", "back heel pressed down in a split stance"),
 }
-# The library's mapping is wrong for these; the new entries are listed in the report for the
-# library's owner, and these cases turn into passes (strict xfail) once it changes.
+# Entries the library had wrong would be listed here as strict xfails until it changed; the
+# review's corrections (clam raise, fire hydrant, 90/90, runner's lunge) are in the library.
 LIBRARY_MUST_CHANGE: dict[str, str] = {}  # empty: every change the review asked for is in the library
 
 

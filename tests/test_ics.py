@@ -11,7 +11,7 @@ import pytest
 import recurring_ical_events
 from ics_readers import icaljs_instants, icaljs_read, vobject_instants, vobject_read
 
-from conftest import SAMPLE_PLAN, export_artifacts, plan_with_sessions, run_cli
+from conftest import SAMPLE_PLAN, export_artifacts, plan_with_sessions, run_cli, write_json
 
 UTC = dt.timezone.utc
 
@@ -323,3 +323,30 @@ def test_cli_options_and_stdout(tmp_path):
     assert piped.code == 0 and piped.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
     bad = run_cli("export", SAMPLE_PLAN, "--to", "ics", "-o", "ics.alarm_minutes=-5", "--out", tmp_path / "x")
     assert bad.code == 2 and "ics options: /alarm_minutes: -5 is less than the minimum of 0" in bad.err
+
+
+def test_exporting_over_an_earlier_calendar_raises_the_stamps_of_changed_events_only(tmp_path, plan_data):
+    """No --revision needed: the file already in --out is the earlier copy."""
+    first = write_json(tmp_path / "plan.json", plan_data)
+    out = tmp_path / "out"
+    assert run_cli("export", first, "--to", "ics", "--out", out, "-q").code == 0
+    before = {str(e["UID"]): e for e in events((out / "hip-2-weeks.ics").read_bytes())}
+    again = run_cli("export", first, "--to", "ics", "--out", out, "-q")
+    assert again.code == 0
+    assert {str(e["UID"]): e for e in events((out / "hip-2-weeks.ics").read_bytes())}.keys() == before.keys()
+    assert (out / "hip-2-weeks.ics").read_bytes() == export_artifacts(plan_data, "ics")[0].data, "an unchanged plan writes the same bytes"
+
+    plan_data["sessions"][0]["start_time"] = "18:15"
+    moved = write_json(tmp_path / "moved.json", plan_data)
+    assert run_cli("export", moved, "--to", "ics", "--out", out, "-q").code == 0
+    after = {str(e["UID"]): e for e in events((out / "hip-2-weeks.ics").read_bytes())}
+    changed = [uid for uid in after if after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
+    assert len(changed) == 1
+    for uid, event in after.items():
+        if uid in changed:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+            assert event.decoded("DTSTAMP") > before[uid].decoded("DTSTAMP")
+        else:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) and event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
+    fresh = run_cli("export", moved, "--to", "ics", "--out", tmp_path / "fresh", "-q")
+    assert fresh.code == 0 and (tmp_path / "fresh" / "hip-2-weeks.ics").read_bytes() != (out / "hip-2-weeks.ics").read_bytes(), "a new folder has no history"

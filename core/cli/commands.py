@@ -81,7 +81,7 @@ class Export:
 def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: str, deliveries: tuple[str, ...] = ()) -> Export:
     """Check the options and targets and run the exporters; nothing is written yet."""
     from ..options import split_options
-    from ..pipeline import prepare, run_exporters
+    from ..pipeline import prepare, reader, reconcile, run_each
 
     plugins = _plugins()
     targets = _targets(plugins, deliveries)
@@ -90,7 +90,9 @@ def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: s
         check = getattr(target, "check", None)
         if check is not None:
             check(destination, {f: parsed.get(f, {}) for f in target.formats})
-    artifacts = run_exporters(plan, prepare(plugins, formats, {f: parsed[f] for f in formats})) if formats else []
+    made = run_each(plan, prepare(plugins, formats, {f: parsed[f] for f in formats})) if formats else []
+    # Written over an earlier export, a file may carry its history on (a calendar's event stamps).
+    artifacts = [a for _, produced in made for a in produced] if out == "-" else reconcile(plan, made, reader(out))
     if formats and out == "-" and len(artifacts) != 1:
         raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
     return Export(plan, artifacts, targets, parsed)

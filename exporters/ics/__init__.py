@@ -48,6 +48,20 @@ class IcsExporter:
             return [Artifact(f"ics/{s.file_stem}.ics", calendar(plan, [s], options).to_ical(), MEDIA_TYPE) for s in sessions]
         return [Artifact(f"{plan.id}.ics", calendar(plan, sessions, options).to_ical(), MEDIA_TYPE)]
 
+    def reconcile(self, plan: Plan, artifact: Artifact, previous: bytes) -> Artifact:
+        """The calendar written over ``previous`` (the copy already at that path): changed events
+        get a higher SEQUENCE and a later DTSTAMP than it had, unchanged ones keep theirs, so a
+        re-imported file updates calendars without anyone raising --revision."""
+        from .calendars import restamp
+
+        if previous == artifact.data:
+            return artifact
+        try:
+            data = restamp(plan, artifact.data, previous)
+        except ValueError:  # what is there is not a calendar planport can read: write the new one as it is
+            return artifact
+        return Artifact(artifact.path, data, artifact.media_type)
+
     @hookimpl
     def planport_commands(self) -> list[Any]:
         return [lazy_command("publish", "planport.exporters.ics.commands:publish", "Sync a plan into a CalDAV calendar.")]

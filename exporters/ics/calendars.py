@@ -249,8 +249,5 @@ def restamp(plan: Plan, new: bytes, previous: bytes | None) -> bytes:
     return cal.to_ical()
 
 
-exporter = IcsExporter()
-
-
 #: For modules that take the exporter object itself (the CalDAV sync resolves its options with it).
 exporter = IcsExporter()
