@@ -30,7 +30,7 @@ from .roster import Entry, column_of, open_roster, read_entries, scan
 from .writer import Writer, make_folder, sweep_temp_files
 
 #: Athletes a worker process gets at a time.
-CHUNK = 8
+CHUNK = 4
 
 
 @dataclass
