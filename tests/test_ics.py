@@ -350,3 +350,18 @@ def test_exporting_over_an_earlier_calendar_raises_the_stamps_of_changed_events_
             assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) and event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
     fresh = run_cli("export", moved, "--to", "ics", "--out", tmp_path / "fresh", "-q")
     assert fresh.code == 0 and (tmp_path / "fresh" / "hip-2-weeks.ics").read_bytes() != (out / "hip-2-weeks.ics").read_bytes(), "a new folder has no history"
+
+
+def test_a_calendar_planport_did_not_write_is_replaced_not_an_obstacle(tmp_path, plan_data):
+    """A hand-made file at the output path (events without UID, a date-only DTSTAMP) is overwritten
+    with the calendar a fresh folder would get."""
+    plan = write_json(tmp_path / "plan.json", plan_data)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "hip-2-weeks.ics").write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hand//EN\r\nBEGIN:VEVENT\r\nSUMMARY:no uid\r\nDTSTART:20270301T100000Z\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:x@y\r\nDTSTAMP;VALUE=DATE:20270101\r\nSUMMARY:a date stamp\r\nDTSTART:20270301T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    result = run_cli("export", plan, "--to", "ics", "--out", out, "-q")
+    assert result.code == 0, result.err
+    assert (out / "hip-2-weeks.ics").read_bytes() == export_artifacts(plan_data, "ics")[0].data

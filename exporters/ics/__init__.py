@@ -58,7 +58,7 @@ class IcsExporter:
             return artifact
         try:
             data = restamp(plan, artifact.data, previous)
-        except ValueError:  # what is there is not a calendar planport can read: write the new one as it is
+        except (ValueError, KeyError, TypeError, AttributeError):  # not a calendar planport can read: write the new one as it is
             return artifact
         return Artifact(artifact.path, data, artifact.media_type)
 

@@ -219,7 +219,9 @@ def stamp_event(event: Component, stamp: Stamp) -> None:
 def earlier_stamp(event: Component) -> tuple[Stamp, str | None]:
     """The stamp of an earlier copy of an event and the fingerprint planport wrote into it."""
     sequence = int(event.get("SEQUENCE", 0))
-    stamp = event.decoded("DTSTAMP", None) or dt.datetime(1970, 1, 1, tzinfo=UTC)
+    stamp = event.decoded("DTSTAMP", None)
+    if not isinstance(stamp, dt.datetime):  # none, or a bare date in a hand-made file
+        stamp = dt.datetime(1970, 1, 1, tzinfo=UTC)
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     mark = event.get(CONTENT_MARK)
@@ -242,7 +244,7 @@ def restamp(plan: Plan, new: bytes, previous: bytes | None) -> bytes:
     higher ones. Same inputs, same bytes; ``restamp(plan, x, None) == x``."""
     if previous is None:
         return new
-    earlier = {str(e["UID"]): e for e in Calendar.from_ical(previous).walk("VEVENT")}
+    earlier = {str(e["UID"]): e for e in Calendar.from_ical(previous).walk("VEVENT") if "UID" in e}
     cal = Calendar.from_ical(new)
     for event in cal.walk("VEVENT"):
         stamp_event(event, next_stamp(plan, event, earlier.get(str(event["UID"]))))
