@@ -59,7 +59,9 @@ class Summary:
     reused: int = 0
     failed: int = 0
     interrupted: bool = False
+    stopped: bool = False  # --fail-fast ended the run before the last athlete
     failures: list[str] = field(default_factory=list)  # the first few, as lines for the user
+    problems: int = 0  # all of them (errors.csv)
 
     @property
     def done(self) -> int:
@@ -410,15 +412,16 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
             if progress:
                 progress(summary)
             if job.fail_fast and record["status"] == "failed":
+                summary.stopped = summary.done < summary.total
                 break
         cancelled = job.fail_fast and summary.failed > 0
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         executor.close(cancel=cancelled)
-        summary.failures = records.failures
-    if summary.interrupted:
-        records.interrupt()
+        summary.failures, summary.problems = records.failures, records.problems
+    if summary.interrupted or summary.stopped:  # not complete: no roster files, the journal kept for --resume
+        records.interrupt(keep_errors=summary.stopped)
     else:
         records.finish(roster_files(prepared, job, targets))
     return summary

@@ -155,6 +155,7 @@ class BatchRecords:
     def __init__(self, out: Path):
         self.out = out
         self.failures: list[str] = []  # the first few, as lines for the summary
+        self.problems = 0  # lines in errors.csv
         self._journal = Journal(out / JOURNAL_IN_PROGRESS)
         # Streamed, so memory does not grow with the number of failures.
         self._errors_file = AtomicFile(out / ERRORS, newline="")
@@ -165,6 +166,7 @@ class BatchRecords:
         if record["status"] != "ok":
             for column, reason in record["errors"]:
                 self._errors.writerow([record["row"], inert(record["id"] or ""), column, inert(reason)])
+                self.problems += 1
                 if len(self.failures) < MAX_SHOWN:
                     self.failures.append(f"{where(record['row'], column)}: {reason}")
         self._journal.append(json.dumps(manifest_record(record), ensure_ascii=False, sort_keys=True))
@@ -180,13 +182,17 @@ class BatchRecords:
         self._errors_file.commit()
         (self.out / JOURNAL).unlink()
 
-    def interrupt(self) -> None:
+    def interrupt(self, keep_errors: bool = False) -> None:
         """The run stopped early: a partial manifest for the user, the journal kept for --resume.
 
-        errors.csv is not replaced: a resume finds those failures again."""
+        errors.csv is replaced only when asked (--fail-fast: the failure that stopped the run is
+        what the user needs to see); otherwise a resume finds those failures again."""
         self._journal.rename(self.out / JOURNAL)
         self._write_manifest(complete=False)
-        self._errors_file.discard()
+        if keep_errors:
+            self._errors_file.commit()
+        else:
+            self._errors_file.discard()
 
     def _records(self) -> Iterator[Record]:
         """The finished run's records in roster order, read from the journal (memory stays flat)."""

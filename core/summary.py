@@ -67,7 +67,10 @@ def week_figures(plan: Plan) -> list[WeekFigures]:
         weeks.setdefault(plan.week_of(session), []).append(session)
     last: dict[str, int] = {}  # session type -> volume of its last session outside deload weeks
     figures = []
-    for number, sessions in sorted(weeks.items()):
+    numbers = {*weeks, *(w.week for w in plan.weeks or ())}
+    # A week with no session (a plan that starts on a Friday) still gets its row.
+    for number in range(min(numbers, default=1), max(numbers, default=0) + 1):
+        sessions = weeks.get(number, [])
         info = plan.week(number)
         deload = bool(info and info.deload)
         strength = [s for s in sessions if s.kind == "strength"]
@@ -85,7 +88,9 @@ def week_figures(plan: Plan) -> list[WeekFigures]:
     return figures
 
 
-def summary_table(plan: Plan, console: Console | None = None) -> None:
+def summary_table(plan: Plan, console: Console | None = None, stderr: bool = False) -> None:
+    """Print the table (to standard error when standard output carries a document); a table
+    piped to a file keeps its full width instead of a guessed 80 columns."""
     table = Table(title=f"{plan.name} ({plan.athlete.time_zone})", caption=LEGEND)
     table.add_column("Week", justify="right")
     for day in DAYS:
@@ -101,4 +106,8 @@ def summary_table(plan: Plan, console: Console | None = None) -> None:
         if figures.deload:
             change = f"{change} deload".strip()
         table.add_row(str(figures.week), *cells, str(figures.strength), str(figures.volume), change)
-    (console or Console()).print(table)
+    if console is None:
+        console = Console(stderr=stderr)
+        if not console.is_terminal:
+            console.width = max(console.width, 160)
+    console.print(table)

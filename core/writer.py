@@ -410,17 +410,30 @@ class Writer:
                     raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
                 parent = parent.parent
 
-    def write(self, artifacts: Iterable[Artifact]) -> list[Path]:
+    def write(self, artifacts: Iterable[Artifact], also: Iterable[tuple[Path, bytes]] = ()) -> list[Path]:
+        """Write ``artifacts`` under the root and each ``also`` file (a path anywhere, such as
+        build's --plan-file) in one transaction: all of them are in place, or none."""
         planned = self.targets(list(artifacts))
+        others = [(Path(target), data) for target, data in also]
         self._check_in_the_way(planned)
+        for target, _ in others:
+            _check_target(target)
+            parent = target.parent
+            while not parent.is_dir() and parent.parent != parent:
+                if parent.exists() or parent.is_symlink():
+                    raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
+                parent = parent.parent
         transaction = _Transaction()
         try:
-            transaction.folders(self.root)
+            if planned or not others:
+                transaction.folders(self.root)
             for folder in dict.fromkeys(t.parent for t, _ in planned):
                 if folder.is_dir():
                     sweep_folder(folder)
             for target, artifact in planned:
                 transaction.stage(target, artifact.data, fsync=not self.grouped)
+            for target, data in others:
+                transaction.stage(target, data, fsync=True)
             if self.grouped and planned:
                 _syncfs(self.root)
             transaction.commit()
@@ -434,12 +447,14 @@ class Writer:
                 with contextlib.suppress(OSError):
                     _syncfs(self.root)
         else:
-            for folder in dict.fromkeys(t.parent for t, _ in planned):  # once per folder, not per file
+            for folder in dict.fromkeys([*(t.parent for t, _ in planned), *(t.parent for t, _ in others)]):  # once per folder, not per file
                 _fsync_dir(folder)
         if self.report:
             for target, artifact in planned:
                 self.report(f"wrote {target} ({_size(len(artifact.data))})")
-        return [t for t, _ in planned]
+            for target, data in others:
+                self.report(f"wrote {target} ({_size(len(data))})")
+        return [*(t for t, _ in planned), *(t for t, _ in others)]
 
 
 def _size(n: int) -> str:

@@ -159,14 +159,26 @@ def test_resume_rebuilds_changed_or_damaged_athletes(tmp_path):
     assert changed.code == 0 and "reused" not in changed.err, "new options: nothing is reused"
 
 
+def test_the_summary_counts_the_problems_it_does_not_list(tmp_path):
+    bad = tuple(f"bad-{i},Bad {i},Mars/Olympus,2026-12-07,4,new,mon:easy,2,,,07:00,,45,15-20" for i in range(7))
+    out = tmp_path / "out"
+    result = run_cli("batch", roster(tmp_path / "r.csv", 1, bad), "--to", "ics", "--out", out, "--jobs", "1")
+    assert result.code == 1
+    listed = [line for line in result.err.splitlines() if line.startswith("  row ")]
+    assert len(listed) == 5 and result.err.splitlines()[-1] == f"  ... and 2 more in {out / 'errors.csv'}"
+
+
 def test_fail_fast(tmp_path):
     path = roster(tmp_path / "r.csv", 2, BAD_ROWS[:1] + tuple(GOOD.format(id=f"later-{i}", n=i, zone="UTC", weeks=4, level="new") for i in range(20)))
     out = tmp_path / "out"
     result = run_cli("batch", path, "--to", "ics", "--out", out, "--jobs", "1", "--fail-fast")
     assert result.code == 1 and "1 failed" in result.err
     assert not (out / "later-5").exists()
+    assert "stopped at the first failure (--fail-fast)" in result.err
     manifest = json.loads((out / "manifest.json").read_text())
     assert [a["status"] for a in manifest["athletes"]] == ["ok", "ok", "failed"]
+    assert manifest["complete"] is False, "20 athletes were never tried"
+    assert [e["athlete_id"] for e in csv.DictReader(io.StringIO((out / "errors.csv").read_text(), newline=""))] == ["bad-zone"]
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,11 @@ not a URI."""
 from __future__ import annotations
 
 import copy
+import json
 
-from conftest import SAMPLE_PLAN, run_cli, write_json
+from conftest import SAMPLE_PLAN, SAMPLES, run_cli, write_json
+
+ATHLETE = SAMPLES / "athletes" / "new-runner.yaml"
 
 
 def test_a_fit_workout_over_50_steps_is_split(tmp_path, plan_data):
@@ -36,3 +39,48 @@ def test_an_unusable_delivery_destination_is_refused_before_writing(tmp_path):
 def test_an_ics_url_that_is_not_a_uri_is_refused(tmp_path):
     result = run_cli("export", SAMPLE_PLAN, "--to", "ics", "-o", "ics.url=https://a b/", "--out", tmp_path / "out")
     assert result.code == 2 and "ics options: /url" in result.err
+
+
+def test_a_workout_in_the_way_on_the_watch_stops_the_export_before_anything_is_written(tmp_path):
+    watch = tmp_path / "watch"
+    (watch / "GARMIN" / "NewFiles").mkdir(parents=True)
+    out = tmp_path / "first"
+    assert run_cli("export", SAMPLE_PLAN, "--to", "fit", "--out", out, "-q").code == 0
+    name = sorted((out / "fit").iterdir())[0].name
+    (watch / "GARMIN" / "NewFiles" / name).write_bytes(b"the runner's own workout")
+    again = tmp_path / "again"
+    result = run_cli("export", SAMPLE_PLAN, "--to", "fit", "--deliver", f"garmin={watch}", "--out", again, "-q")
+    assert result.code == 2
+    assert result.err.strip() == f"planport: error: {watch / 'GARMIN' / 'NewFiles' / name}: holds a file that planport did not write; sync --force replaces it"
+    assert not again.exists(), "exit 2: nothing written"
+    assert [p.name for p in (watch / "GARMIN" / "NewFiles").iterdir()] == [name]
+
+
+def test_a_watch_delivery_without_fit_workouts_is_refused(tmp_path):
+    watch = tmp_path / "watch"
+    (watch / "GARMIN").mkdir(parents=True)
+    result = run_cli("build", ATHLETE, "--to", "ics", "--deliver", f"garmin={watch}", "--out", tmp_path / "out", "-q")
+    assert result.code == 2 and "there are no FIT workouts to copy: add fit to --to" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_writes_the_plan_file_with_the_export_or_not_at_all(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    plan_file = tmp_path / "plan.json"
+    result = run_cli("build", ATHLETE, "--plan-file", plan_file, "--to", "ics", "--out", blocker / "sub")
+    assert result.code == 2 and f"{blocker / 'sub'}: is under {blocker}, which is a file" in result.err
+    assert not plan_file.exists()
+
+    out = tmp_path / "out"
+    assert run_cli("build", ATHLETE, "--plan-file", plan_file, "--to", "ics", "--out", out, "-q").code == 0
+    assert json.loads(plan_file.read_bytes())["sessions"] and len(list(out.glob("*.ics"))) == 1
+
+
+def test_standard_output_carries_one_document(tmp_path):
+    both = run_cli("build", ATHLETE, "--plan-file", "-", "--to", "ics", "--out", "-")
+    assert both.code == 2 and both.out == "" and "--plan-file -: the plan document and the export cannot both go to standard output" in both.err
+    with_summary = run_cli("build", ATHLETE, "--summary", "--to", "ics", "--out", "-")
+    assert with_summary.code == 0
+    assert with_summary.out.startswith("BEGIN:VCALENDAR") and with_summary.out.rstrip().endswith("END:VCALENDAR")
+    assert "Week" in with_summary.err

@@ -74,6 +74,12 @@ def test_feeds_csv_lists_each_athlete_and_address():
     assert rows == [{"athlete": "alex-chen", "name": "Alex, Chen", "url": BASE + "b.ics"}, {"athlete": "sam-rivera", "name": "Sam Rivera", "url": BASE + "a.ics"}]
 
 
+def test_feeds_csv_shows_a_formula_in_a_name_as_text():
+    artifact = feeds_csv([("eve", '=HYPERLINK("http://x")', BASE + "e.ics")])
+    rows = list(csv.DictReader(io.StringIO(artifact.data.decode("utf-8"), newline="")))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")'
+
+
 def test_the_key_comes_from_the_environment_or_a_file(tmp_path, sample_plan_data):
     assert feed_key({"PLANPORT_FEED_KEY": " 0123456789abcdef0123 "}) == b"0123456789abcdef0123"
     key_file = tmp_path / "feed.key"

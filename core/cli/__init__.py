@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import traceback
 
 import click
 
@@ -94,14 +95,12 @@ def _error(message: str) -> None:
 
 
 def _show_click_error(e: click.ClickException) -> None:
-    """click's report (usage, hint, error), with the error on one line whatever the value held."""
+    """click's error on one line, like every other error, with the help hint for a usage error."""
     ctx = getattr(e, "ctx", None)
-    if isinstance(e, click.UsageError) and ctx is not None:
-        err(ctx.get_usage())
-        if ctx.command.get_help_option(ctx) is not None:
-            err(f"Try '{ctx.command_path} {max(ctx.command.get_help_option_names(ctx), key=len)}' for help.")
-        err("")
-    err(f"Error: {one_line(e.format_message())}")
+    hint = ""
+    if isinstance(e, click.UsageError) and ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        hint = f" (see '{ctx.command_path} {max(ctx.command.get_help_option_names(ctx), key=len)}')"
+    _error(e.format_message() + hint)
 
 
 def run(argv: list[str], plugins: Plugins | None = None) -> int:
@@ -127,8 +126,6 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         return ExitStatus.INTERRUPTED
     except PlanportError as e:
         if app.debug:
-            import traceback
-
             traceback.print_exc()
         _error(str(e))
         return e.exit_code
@@ -146,8 +143,6 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         return ExitStatus.FAILURE
     except Exception as e:  # the last line of defence: one line, no traceback unless asked
         if app.debug:
-            import traceback
-
             traceback.print_exc()
         _error(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
         return ExitStatus.FAILURE

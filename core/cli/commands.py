@@ -95,30 +95,43 @@ def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: s
     artifacts = [a for _, produced in made for a in produced] if out == "-" else reconcile(plan, made, reader(out))
     if formats and out == "-" and len(artifacts) != 1:
         raise InputError.at("", f"the export made {len(artifacts)} files; standard output takes one, so give a folder", "--out -")
-    return Export(plan, artifacts, targets, parsed)
+    export = Export(plan, artifacts, targets, parsed)
+    for target, destination in targets:  # each delivery tried dry first: a conflict stops it all before a file is written
+        _deliver(target, export, destination, dry_run=True)
+    return export
 
 
-def deliver_export(export: Export, out: str, quiet: bool) -> None:
-    """Write the artifacts under ``out`` (``-``: standard output), then hand them to each delivery target."""
+def _deliver(target: Any, export: Export, destination: str, dry_run: bool) -> Any:
+    options = {f: export.options.get(f, {}) for f in target.formats}
+    try:
+        return target.deliver(export.artifacts, destination, plan=export.plan, dry_run=dry_run, options=options)
+    except (InputError, OSError, PlanportError):
+        raise
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"while delivery target {target.name!r} ran") from None
+    except (Exception, SystemExit) as e:  # a plugin's target: name it
+        raise ExportError(f"delivery target {target.name!r} failed: {type(e).__name__}: {e}") from None
+
+
+def deliver_export(export: Export, out: str, quiet: bool, also: list[tuple[Path, bytes]] | None = None) -> None:
+    """Write the artifacts under ``out`` (``-``: standard output) and the ``also`` files, then hand
+    the artifacts to each delivery target (each was tried dry before)."""
     from ..writer import Writer
 
-    if not export.artifacts:
-        pass  # build --publish alone: nothing to write, only to deliver
-    elif out == "-":
+    written = bool(export.artifacts or also) and out != "-"
+    if out == "-" and export.artifacts:
         sys.stdout.buffer.write(export.artifacts[0].data)
         sys.stdout.buffer.flush()
-    else:
-        Writer(out, None if quiet else err).write(export.artifacts)
+    if export.artifacts and out != "-" or also:
+        Writer(out, None if quiet else err).write(export.artifacts if out != "-" else [], also or ())
     for target, destination in export.targets:
-        options = {f: export.options.get(f, {}) for f in target.formats}
         try:
-            report = target.deliver(export.artifacts, destination, plan=export.plan, options=options)
-        except (InputError, OSError, PlanportError):
-            raise
-        except KeyboardInterrupt:
-            raise KeyboardInterrupt(f"while delivery target {target.name!r} ran") from None
-        except (Exception, SystemExit) as e:  # a plugin's target: name it
-            raise ExportError(f"delivery target {target.name!r} failed: {type(e).__name__}: {e}") from None
+            report = _deliver(target, export, destination, dry_run=False)
+        except (InputError, OSError) as e:  # rare after a clean dry run: the watch unplugged, the server gone
+            if not written:
+                raise
+            what = "; ".join(e.lines()) if isinstance(e, InputError) else f"{e.filename}: {e.strerror or e}"
+            raise ExportError(f"the files were written, but delivery target {target.name!r} failed: {what}") from None
         if not quiet or out == "-":
             err(report.summary)
 
@@ -367,6 +380,9 @@ def build(
             raise InputError(problems)
     if options and not formats and not deliveries:
         raise InputError.at("", "-o goes with --to (or --publish, --deliver); to save the plan document, use --plan-file or --to json", "-o")
+    to_stdout = out == "-" and bool(formats)
+    if plan_file == "-" and to_stdout:
+        raise InputError.at("", "the plan document and the export cannot both go to standard output; give --plan-file a path or --out a folder", "--plan-file -")
     plan = build_from_files(athlete_file, template_file, revision, created)
     exported: Export | None = None
     if formats or deliveries:  # options and exporters are checked before anything is written, the plan file too
@@ -374,21 +390,25 @@ def build(
             exported = make_export(plan, formats, options, out, deliveries)
         except InputError as e:
             raise e.with_source(gate.display_name(athlete_file)) from None
+    also: list[tuple[Path, bytes]] = []
     if plan_file == "-" or not (plan_file or formats or summary or deliveries):
+        to_stdout = True
         sys.stdout.buffer.write(plan.dumps())
         sys.stdout.buffer.flush()
     elif plan_file:
+        also.append((Path(plan_file), plan.dumps()))  # written with the export's files, all or none
+    if exported is not None:
+        deliver_export(exported, out, quiet, also)
+    elif also:
         from ..writer import write_atomic
 
-        write_atomic(Path(plan_file), plan.dumps())
+        write_atomic(also[0][0], also[0][1])
         if not quiet:
             err(f"wrote {plan_file}")
-    if exported is not None:
-        deliver_export(exported, out, quiet)
     if summary:
         from ..summary import summary_table
 
-        summary_table(plan)
+        summary_table(plan, stderr=to_stdout)  # never mixed into a document on standard output
     return ExitStatus.OK
 
 
@@ -469,9 +489,13 @@ def batch(
         line = f"built {done:,} of {result.total:,} athletes{reused}"
         if result.failed:
             line += f"; {result.failed:,} failed, see {out / ERRORS}"
+        if result.stopped:
+            line += "; stopped at the first failure (--fail-fast): fix it and run again with --resume"
         err(line)
         for failure in result.failures:
             err(f"  {failure}")
+        if len(result.failures) < result.problems:
+            err(f"  ... and {result.problems - len(result.failures):,} more in {out / ERRORS}")
     return ExitStatus.FAILURE if result.failed else ExitStatus.OK
 
 

@@ -32,6 +32,10 @@ class GarminDevice:
         from .device import WORDS, copy_to_device, new_files_folder, summary
 
         fit = [a for a in artifacts if a.path.lower().endswith(".fit")]
+        if not fit:
+            from planport import InputError
+
+            raise InputError.at("", "there are no FIT workouts to copy: add fit to --to", f"--deliver garmin={destination}")
         copies = copy_to_device(fit, Path(destination), dry_run, bool((options or {}).get("force")))
         delivered = [Delivered(c.name, WORDS[c.action] + ("" if c.planport_file else " (a file planport did not write)"), str(c.target)) for c in copies]
         return DeliveryReport(delivered, summary(copies, new_files_folder(Path(destination)), dry_run))

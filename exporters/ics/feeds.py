@@ -25,6 +25,7 @@ from icalendar import vText, vUri
 from planport.core.errors import InputError
 from planport.core.model import Plan
 from planport.core.plugins import Artifact
+from planport.core.spreadsheet import inert
 
 from . import calendars as ical
 
@@ -98,5 +99,6 @@ def feeds_csv(rows: list[tuple[str, str, str]]) -> Artifact:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["athlete", "name", "url"])
-    writer.writerows(sorted(rows))
+    # Names come from the roster: a spreadsheet must show "=cmd|..." as text, not run it.
+    writer.writerows([inert(cell) for cell in row] for row in sorted(rows))
     return Artifact(CSV_NAME, buffer.getvalue().encode("utf-8"), "text/csv")
