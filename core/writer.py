@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import secrets
+import socket
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -35,7 +37,10 @@ from .plugins import Artifact
 from .portable import path_clashes, path_problem
 
 TEMP_PREFIX = ".planport-"
-_TEMP_NAME = re.compile(r"\.planport-(?:(\d+)-)?[A-Za-z0-9_]+\.tmp")
+_TEMP_NAME = re.compile(r"\.planport-(?:(\d+)-(?:h([0-9a-f]{8})-)?)?[A-Za-z0-9_]+\.tmp")
+#: This machine, in temporary names: on a shared file system (a Dask cluster's output folder)
+#: a process number means nothing on another host, so only this host's files are judged by it.
+HOST_TAG = hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:8]
 #: A temporary file this old is swept even when a process of its number runs (a reused pid).
 STALE_AFTER_SECONDS = 24 * 3600
 
@@ -71,7 +76,7 @@ def check_path(path: str) -> PurePosixPath:
 
 
 def _temp_name(folder: Path) -> Path:
-    return folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
+    return folder / f"{TEMP_PREFIX}{os.getpid()}-h{HOST_TAG}-{secrets.token_hex(6)}.tmp"
 
 
 def _create_temp(folder: Path) -> tuple[int, Path]:
@@ -136,6 +141,8 @@ def _is_stale(entry: os.DirEntry[str], now: float) -> bool:
         old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
     except OSError:
         return False
+    if match[2] is not None and match[2] != HOST_TAG:  # another host's: only age tells
+        return old
     return old or not _pid_alive(int(match[1]))
 
 

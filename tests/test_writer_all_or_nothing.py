@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from planport import Artifact, Plugins
-from planport.core.writer import TEMP_PREFIX, UnsafePath, Writer, sweep_temp_files
+from planport.core.writer import HOST_TAG, TEMP_PREFIX, UnsafePath, Writer, sweep_temp_files
 
 from conftest import SAMPLE_PLAN, run_cli
 
@@ -209,12 +209,18 @@ def test_temporary_files_of_killed_runs_are_swept(tmp_path):
     legacy = out / f"{TEMP_PREFIX}k3j2h1.tmp"  # planport 0.1 named them without a process number
     live = out / f"{TEMP_PREFIX}{os.getppid()}-0a1b2c.tmp"  # a running process's (the test runner's parent)
     old = out / f"{TEMP_PREFIX}{os.getppid()}-ffffff.tmp"
-    for path in (dead, legacy, live, old):
+    # Another host writing into the same shared folder (Dask workers): its process number says nothing here.
+    elsewhere = out / f"{TEMP_PREFIX}{_dead_pid()}-h{'0' * 8 if HOST_TAG != '0' * 8 else '1' * 8}-0a1b2c.tmp"
+    for path in (dead, legacy, live, old, elsewhere):
         path.write_bytes(b"half")
     os.utime(old, (time.time() - 3 * 24 * 3600,) * 2)
     Writer(out).write([Artifact("plan.json", b"{}", "application/json"), Artifact("fit/a.fit", b"x", "application/vnd.ant.fit")])
     assert not dead.exists() and not legacy.exists() and not old.exists()
     assert live.exists(), "a running process's temporary file is left alone"
+    assert elsewhere.exists(), "another host's temporary file is left alone until it is a day old"
+    os.utime(elsewhere, (time.time() - 3 * 24 * 3600,) * 2)
+    Writer(out).write([Artifact("plan.json", b"{}", "application/json")])
+    assert not elsewhere.exists()
 
 
 def test_a_killed_export_leaves_nothing_a_later_export_keeps(tmp_path):
