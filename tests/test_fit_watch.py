@@ -166,6 +166,22 @@ def test_step_names_notes_and_titles_fit_the_screen_and_put_the_side_first(sampl
                 assert len(title["wkt_step_name"].encode()) <= 15
 
 
+def test_no_two_library_moves_read_alike_on_the_watch(library_files):
+    """What the watch shows of a move (its step name, or its title) tells it from every other
+    move of the library: a standing bird dog is not shown as the floor one, a side lunge
+    stretch not as the side lunge. Per-side moves show a side, so a one-leg calf raise may
+    read "L Calf raise" when the two-leg one reads "Calf raise"."""
+    shown_as: dict[str, list[str]] = {}
+    for exercise_id, artifact in library_files.items():
+        sdk = sdk_read(artifact.data)
+        names = {s["wkt_step_name"] for s in sdk["workout_step_mesgs"] if s["intensity"] != "rest" and s["duration_type"] != "repeat_until_steps_cmplt"}
+        titles = {t["wkt_step_name"] for t in sdk.get("exercise_title_mesgs", [])}
+        for label in names | titles:
+            shown_as.setdefault(label, []).append(exercise_id)
+    alike = {label: ids for label, ids in shown_as.items() if len(set(ids)) > 1}
+    assert alike == {"Calf raise": ["single-leg-calf-raise", "calf-raise"]} or alike == {"Calf raise": ["calf-raise", "single-leg-calf-raise"]}, alike
+
+
 def test_no_sample_workout_ends_on_a_rest_countdown(samples):
     for athlete, (_, files) in samples.items():
         for artifact, _, fd in files:
@@ -414,7 +430,7 @@ REVIEWED = {
     "ninety-ninety": ("warm_up", "ninety_ninety_hip_switch", "90/90 switch", "knees rotated side to side while seated: the hip switch, not the held 90/90 stretch"),
     "runners-lunge": ("warm_up", "stretch_lunging_hip_flexor", "Runner's lunge", "a static low lunge held for the hip flexor, not the dynamic lunge-to-balance"),
     "seated-glute-stretch": ("warm_up", "stretch_piriformis", "Glute stretch", "seated figure-4: a piriformis and glute stretch"),
-    "kneeling-hip-flexor-stretch": ("warm_up", "stretch_lunging_hip_flexor", "Hip flex str.", "half-kneeling lunge stretch of the back hip's flexors"),
+    "kneeling-hip-flexor-stretch": ("warm_up", "stretch_lunging_hip_flexor", "Kneel hip flex", "half-kneeling lunge stretch of the back hip's flexors"),
     "standing-quad-stretch": ("warm_up", "stretch_quad", "Quad stretch", "standing heel-to-buttock quad stretch"),
     "standing-hamstring-stretch": ("warm_up", "standing_hamstring_stretch", None, "heel forward, hinge at the hip, standing"),
     # Added with the issue-12 library (reviewed at merge against each exercise's how-to).
@@ -428,17 +444,17 @@ REVIEWED = {
     "standing-side-crunch": ("crunch", "standing_side_crunch", None, "elbow to knee on the same side, standing"),
     "bird-dog": ("core", "arm_and_leg_extension_on_knees", "Bird dog", "opposite arm and leg reached out on hands and knees"),
     "dead-bug": ("hip_stability", "dead_bug", None, "on the back, opposite arm and leg lowered"),
-    "standing-bird-dog": ("warm_up", "opposite_arm_and_leg_balance", "Bird dog", "opposite arm and leg reached out, balancing on one leg"),
+    "standing-bird-dog": ("warm_up", "opposite_arm_and_leg_balance", "Stnd bird dog", "opposite arm and leg reached out, balancing on one leg"),
     "calf-raise": ("calf_raise", "standing_calf_raise", "Calf raise", "two-leg standing calf raise"),
     "side-leg-swings": ("warm_up", "side_to_side_leg_swings", None, "a leg swung across and out, facing a wall"),
     "walking-knee-hugs": ("warm_up", "walking_knee_hugs", "Knee hugs", "a knee pulled to the chest, standing or walking"),
     "hip-circles": ("warm_up", "hip_circles", "Hip circles", "the lifted knee drawn in circles on one leg"),
     "lunge-with-twist": ("warm_up", "stretch_lunge_with_spinal_twist", "Lunge + a twist", "a long lunge with the trunk turned over the front leg"),
-    "standing-hip-flexor-stretch": ("warm_up", "stretch_lunging_hip_flexor", "Hip flex str.", "the lunge hip-flexor stretch, both feet on the floor"),
-    "lying-glute-stretch": ("warm_up", "stretch_lying_piriformis", "Lying figure-4", "ankle over knee on the back: the lying piriformis stretch"),
+    "standing-hip-flexor-stretch": ("warm_up", "stretch_lunging_hip_flexor", "Stnd hip flex", "the lunge hip-flexor stretch, both feet on the floor"),
+    "lying-glute-stretch": ("warm_up", "stretch_lying_piriformis", "Lying fig-4", "ankle over knee on the back: the lying piriformis stretch"),
     "standing-glute-stretch": ("warm_up", "glutes_stretch", "Figure-4 str.", "ankle over the standing knee, sitting back: a glute stretch"),
-    "side-lying-quad-stretch": ("warm_up", "stretch_quad", "Side-lying quad", "heel drawn to the buttock, lying on the side"),
-    "side-lunge-stretch": ("warm_up", "stretch_side_lunge", "Side lunge str.", "wide stance, weight shifted over one bent knee"),
+    "side-lying-quad-stretch": ("warm_up", "stretch_quad", "Side quad str", "heel drawn to the buttock, lying on the side"),
+    "side-lunge-stretch": ("warm_up", "stretch_side_lunge", "Side lng str.", "wide stance, weight shifted over one bent knee"),
     "calf-stretch": ("warm_up", "stretch_calf", "Calf stretch", "back heel pressed down in a split stance"),
 }
 # Entries the library had wrong would be listed here as strict xfails until it changed; the

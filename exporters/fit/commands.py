@@ -51,7 +51,7 @@ def inspect(files: tuple[str, ...], walk: bool, as_json: bool) -> None:
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--device", required=True, type=click.Path(path_type=Path), help="Where the watch is mounted, such as /media/GARMIN.")
-@click.option("--weeks", type=click.IntRange(1, 53), help="Only workouts dated in the next N weeks (from today, or from --from).")
+@click.option("--weeks", type=click.IntRange(1, 53), help="Only workouts dated in the next N weeks (from today on this computer's clock, or from --from).")
 @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="Only workouts dated on or after this day (YYYY-MM-DD).")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Only workouts dated on or before this day (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Replace files of the same name that hold something else.")

@@ -5,7 +5,8 @@ workout or step name (15 and the terminating NUL) and 50 for a step's notes. Wat
 about 15 characters of a name, so whatever tells two names apart goes first: the date and
 the session in a workout name (``12-08 Hip A``), the side in a step name (``L Clamshell``).
 Longer text is shortened word by word (known abbreviations, then filler words left out),
-and only cut mid-word when nothing else fits.
+then long words before the last are cut to three letters and a dot, and only then is the
+text cut.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ SHORTENINGS: tuple[tuple[str, str | None], ...] = (
     ("side-lying leg raise", "side leg lift"),
     ("romanian deadlift", "RDL"),
     ("bulgarian split squat", "Bulg split sq"),
+    # Where the library has a floor and a standing (or kneeling) version, the position stays.
+    ("standing bird dog", "Stnd bird dog"),
+    ("standing hip-flexor stretch", "Stnd hip flex"),
+    ("kneeling hip-flexor stretch", "Kneel hip flex"),
+    ("side lunge stretch", "Side lng str."),
+    ("side-lying quad stretch", "Side quad str"),
+    ("lying figure-4 stretch", "Lying fig-4"),
+    ("side-to-side leg swings", "Side swings"),
     ("controlled", None),
     ("standing", None),
     ("seated", None),
@@ -39,6 +48,7 @@ SHORTENINGS: tuple[tuple[str, str | None], ...] = (
     ("glute bridge", "bridge"),
     ("marching", "march"),
     ("lateral", "side"),
+    ("squat walk", "sq walk"),
     ("hip-flexor", "hip flex"),
     ("transitions", "switch"),
     ("stretch", "str."),
@@ -58,6 +68,8 @@ SHORTENINGS: tuple[tuple[str, str | None], ...] = (
     ("the", None),
     ("and", None),
     ("of", None),
+    ("a", None),
+    ("an", None),
 )
 #: On a step done one side at a time the side says which leg: "1-leg" can go first.
 SIDED_SHORTENINGS: tuple[tuple[str, str | None], ...] = (("single-leg", None), *SHORTENINGS)
@@ -133,10 +145,27 @@ def shorten(text: str, limit: int, shortenings: tuple[tuple[str, str | None], ..
         text = _apply(text, phrase, replacement, keep_last)
     if utf8_len(text) <= limit:
         return text
+    compressed = _compress(text, limit)
+    if utf8_len(compressed) <= limit:
+        return compressed
     if keep_last:
         head, last = text.rsplit(" ", 1)
         return cut_words(head, limit - utf8_len(last) - 1) + " " + last
     return cut_words(text, limit)
+
+
+def _compress(text: str, limit: int) -> str:
+    """Long words before the last cut to three letters and a dot (``Side-lying quad stretch`` ->
+    ``Sid. quad stretch``), longest first, while too long: every word keeps saying something,
+    where cutting at the end would drop the move's noun (``Side-lying``)."""
+    words = text.split(" ")
+    while utf8_len(" ".join(words)) > limit:
+        candidates = [i for i, w in enumerate(words[:-1]) if len(w) >= 5 and not w.endswith(".")]
+        if not candidates:
+            break
+        i = max(candidates, key=lambda i: (len(words[i]), -i))
+        words[i] = words[i][:3] + "."
+    return " ".join(words)
 
 
 def session_label(title: str) -> str:
