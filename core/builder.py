@@ -428,6 +428,12 @@ def _window_note(profile: AthleteProfile, sessions: list[Session]) -> list[str]:
     minutes = [s.minutes for s in sessions if s.kind == "strength"]
     if minutes and max(minutes) < profile.minutes.low:
         return [f"Strength sessions take about {min(minutes)}-{max(minutes)} minutes, under your {profile.minutes.low}-minute minimum: the routine is complete at that length."]
+    short = [m for m in minutes if m < profile.minutes.low]
+    if short:  # the work is never padded to reach the minimum: it builds up, and deload weeks are lighter
+        return [
+            f"{len(short)} of {len(minutes)} strength sessions take under your {profile.minutes.low}-minute minimum ({min(short)} minutes at the least): "
+            "the work builds up week by week and deload weeks are lighter, rather than sets added to fill the time."
+        ]
     return []
 
 

@@ -701,3 +701,15 @@ def test_random_profiles_keep_the_rules(profile):
             assert not capable, f"rule 2 refused, but the heavy session could go on {capable}"
         return
     assert_rules(profile, plan)
+
+
+def test_sessions_under_the_minimum_are_said_not_padded():
+    profile = athlete("new-runner")
+    profile["minutes"] = {"min": 20, "max": 30}
+    plan = build(profile)
+    strength = [s for s in plan.sessions if s.kind == "strength"]
+    short = [s for s in strength if s.minutes < 20]
+    assert short, "a new runner's first weeks are short: this test needs some"
+    assert f"{len(short)} of {len(strength)} strength sessions take under your 20-minute minimum ({min(s.minutes for s in short)} minutes at the least)" in plan.description
+    same_work = build({**profile, "minutes": {"min": 15, "max": 30}})
+    assert [s.blocks for s in same_work.sessions] == [s.blocks for s in plan.sessions], "the minimum never adds sets"
