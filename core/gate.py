@@ -174,7 +174,8 @@ def _message(error: ValidationError) -> str:
     match error.validator:
         case "type":
             wanted = [v] if isinstance(v, str) else v
-            return f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in wanted)}, got {_JSON_TYPES.get(type(inst), type(inst).__name__)}"
+            what = "the document" if not error.absolute_path else ""  # the root has no pointer to show
+            return f"{what}{': ' if what else ''}expected {' or '.join(_TYPE_WORDS.get(t, t) for t in wanted)}, got {_JSON_TYPES.get(type(inst), type(inst).__name__)}"
         case "minimum":
             return f"{_short(inst)} is less than the minimum of {v}"
         case "maximum":
@@ -307,10 +308,32 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
         return [Problem(p.pointer, p.message, source) for p in not_plain]
     validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
+    patterned = set()  # pointers a pattern already refused: "2027-3-14" is not also "not a real date"
     for error in validator.iter_errors(data):
         error = _narrow(error)
-        problems.append(Problem(pointer(error.absolute_path), _message(error), source))
+        at = pointer(error.absolute_path)
+        if error.validator == "additionalProperties":
+            if "propertyNames" in error.schema:  # propertyNames says what each wrong name should be
+                continue
+            # The bad value is the key itself: each gets its own pointer.
+            problems += [Problem(f"{at}/{_escape_pointer(str(k))}", "unknown property", source) for k in _extra_keys(error)]
+        elif error.validator == "required" and isinstance(error.instance, dict):
+            problems += [Problem(f"{at}/{_escape_pointer(k)}", "required, but missing", source) for k in error.validator_value if k not in error.instance]
+        else:
+            if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
+                at += f"/{_escape_pointer(error.instance)}"  # the name is the bad value
+            if error.validator == "pattern":
+                patterned.add(at)
+            problems.append(Problem(at, _message(error), source))
+    problems = [p for p in problems if not (p.pointer in patterned and p.message.endswith(("is not a real date", "is not a real date and time")))]
     return sorted(set(problems), key=lambda p: (_pointer_key(p.pointer), p.message))
+
+
+def _extra_keys(error: ValidationError) -> list[str]:
+    """The keys an ``additionalProperties: false`` refused: in neither ``properties`` nor ``patternProperties``."""
+    known = error.schema.get("properties", {})
+    patterns = [_compiled(p) for p in error.schema.get("patternProperties", {})]
+    return sorted(k for k in error.instance if k not in known and not any(p.search(k) for p in patterns))
 
 
 def _pointer_key(ptr: str) -> tuple[tuple[int, int, str], ...]:

@@ -345,6 +345,11 @@ def _parse_yaml(text: str, source: str) -> Any:
         # "expected a single document in the stream" + "but found another document"; not "while parsing ..."
         said = f"{e.context} {e.problem}" if e.context and e.problem and not e.context.startswith("while") else e.problem or e.context
         raise InputError.at("", f"{where}invalid YAML: {said}", source) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow; its own text spans lines
+        line = text.count("\n", 0, e.position) + 1
+        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        char = f"#x{e.character:04x}" if isinstance(e.character, int) else repr(e.character)
+        raise InputError.at("", f"line {line}, column {column}: invalid YAML: unacceptable character {char}: {e.reason}", source) from None
     except yaml.YAMLError as e:
         raise InputError.at("", f"invalid YAML: {e}", source) from None
     finally:

@@ -110,8 +110,8 @@ def _both_reps_and_hold(d):
 # (case id, mutation, expected pointer, words the message must contain)
 PLAN_CASES = [
     ("wrong-type", _set(["sessions", 0, "blocks", 0, "sets"], "three"), "/sessions/0/blocks/0/sets", "expected an integer, got a string"),
-    ("missing-title", _delete(["sessions", 0, "title"]), "/sessions/0", "'title' is a required property"),
-    ("missing-athlete-zone", _delete(["athlete", "time_zone"]), "/athlete", "'time_zone' is a required property"),
+    ("missing-title", _delete(["sessions", 0, "title"]), "/sessions/0/title", "required, but missing"),
+    ("missing-athlete-zone", _delete(["athlete", "time_zone"]), "/athlete/time_zone", "required, but missing"),
     ("unknown-exercise", _set(["sessions", 2, "blocks", 1, "exercise"], "moon-walk"), "/sessions/2/blocks/1/exercise", "unknown exercise \"moon-walk\""),
     ("duplicate-session", _duplicate_session_id, "/sessions/1/id", "duplicate session id"),
     ("duplicate-exercise", _duplicate_exercise, "/exercises/14/id", "duplicate exercise id"),
@@ -123,7 +123,7 @@ PLAN_CASES = [
     ("huge-string", _set(["sessions", 0, "notes"], "x" * 10_000_000), "/sessions/0/notes", "10,000,000 characters is longer than the maximum of 2,000"),
     ("array-for-object", _set(["athlete"], []), "/athlete", "expected an object, got an array"),
     ("path-traversal-id", _set(["id"], "../evil"), "/id", "not in the expected form"),
-    ("unknown-property", _set(["sessions", 0, "colour"], "red"), "/sessions/0", "unknown property \"colour\""),
+    ("unknown-property", _set(["sessions", 0, "colour"], "red"), "/sessions/0/colour", "unknown property"),
     ("reps-and-hold", _both_reps_and_hold, "/sessions/0/blocks/0", "give exactly one of reps, steps or hold_seconds"),
     ("range-upside-down", _set(["sessions", 0, "blocks", 1, "steps"], {"min": 15, "max": 12}), "/sessions/0/blocks/1/steps", "min 15 is greater than max 12"),
     ("bad-time", _set(["sessions", 0, "start_time"], "25:00"), "/sessions/0/start_time", "\"25:00\" is not in the expected form"),
@@ -306,7 +306,7 @@ def test_many_problems_are_capped_at_twenty_lines(tmp_path, plan_data):
     "args,words",
     [
         (["-o", "json.indent=99"], "json options: /indent: 99 is greater than the maximum of 8"),
-        (["-o", "json.colour=red"], "json options: unknown property \"colour\""),
+        (["-o", "json.colour=red"], "json options: /colour: unknown property"),
         (["-o", "indent"], "-o indent: expected EXPORTER.KEY=VALUE"),
         (["-o", "ics.alarm_minutes=5"], "-o ics.alarm_minutes=5: option for 'ics', which is not among the formats exported"),
         (["--to", "nope"], "--to: unknown format 'nope'"),
@@ -336,7 +336,7 @@ def test_validate_cannot_tell_kind(tmp_path):
     result = run_cli("validate", path)
     assert result.code == 2 and "cannot tell what this document is" in result.err
     result = run_cli("validate", "--as", "plan", path)
-    assert result.code == 2 and f"{path}: unknown property \"hello\"" in result.err
+    assert result.code == 2 and f"{path}: /hello: unknown property" in result.err
 
 
 # --- documents as text: what the parser must bound or refuse ----------------------------
@@ -469,7 +469,7 @@ OPTION_CASES = [
     ("ics-files-both", "ics", "ics.files=both", "ics options", "/files", "is not one of"),
     ("csv-delimiter-tab-character", "csv", "csv.delimiter=\t", "csv options", "/delimiter", "is not one of"),
     ("json-indent-fraction", "json", "json.indent=2.5", "json options", "/indent", "expected an integer"),
-    ("json-unknown-option", "json", "json.colour=red", "json options", None, 'unknown property "colour"'),
+    ("json-unknown-option", "json", "json.colour=red", "json options", "/colour", "unknown property"),
     ("option-key-upper-case", "json", "json.Indent=2", "-o json.Indent=2", None, "expected EXPORTER.KEY=VALUE"),
     ("option-key-missing", "json", "json.=2", "-o json.=2", None, "expected EXPORTER.KEY=VALUE"),
     ("option-no-equals", "json", "indent", "-o indent", None, "expected EXPORTER.KEY=VALUE"),
@@ -655,3 +655,42 @@ def test_an_over_long_list_is_refused_without_checking_each_item(tmp_path, plan_
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan_data), "utf-8")
     refused("validate", plan_file, source=str(plan_file), pointer=pointer, words=words)
+
+
+def test_each_problem_is_one_line_at_the_pointer_of_the_bad_value(tmp_path):
+    """The key that is wrong, not its object; one line for one mistake."""
+    import yaml
+
+    from conftest import SAMPLES
+
+    athlete = yaml.safe_load((SAMPLES / "athletes" / "new-runner.yaml").read_text("utf-8"))
+    athlete["runs"] = {"tuesday": "easy", "wed": "easy", "sat": "long"}
+    athlete["favourite_colour"] = "blue"
+    athlete["start_date"] = "2027-3-14"
+    del athlete["level"]
+    path = tmp_path / "athlete.json"
+    path.write_text(json.dumps(athlete), "utf-8")
+    result = refused("build", path, "--to", "ics", "--out", tmp_path / "out", source=str(path))
+    assert [line.removeprefix(f"planport: error: {path}: ") for line in result.lines] == [
+        "/favourite_colour: unknown property",
+        "/level: required, but missing",
+        '/runs/tuesday: "tuesday" is not one of "mon", "tue", "wed", "thu", "fri", "sat", "sun"',
+        '/start_date: "2027-3-14" is not in the expected form: A real calendar date, YYYY-MM-DD, from 2000-01-01 to 2100-12-31: the range every export format can carry.',
+    ]
+    path.write_text("[1, 2]", "utf-8")
+    assert refused("build", path, source=str(path)).lines == [f"planport: error: {path}: the document: expected an object, got an array"]
+
+
+def test_a_character_yaml_forbids_is_one_line_with_its_place(tmp_path):
+    path = tmp_path / "athlete.yaml"
+    path.write_bytes(b"schema_version: 1\nname: \"a\x01b\"\n")
+    assert refused("validate", path, source=str(path)).lines == [
+        f"planport: error: {path}: line 2, column 9: invalid YAML: unacceptable character #x0001: control characters are not allowed"
+    ]
+
+
+def test_validate_says_too_deep_before_guessing_the_kind(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 40 + "]" * 40, "utf-8")
+    (line,) = refused("validate", path, source=str(path)).lines
+    assert line.endswith(": nested deeper than 32 levels")

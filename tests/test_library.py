@@ -148,12 +148,12 @@ def test_progressions_are_checked():
     index = {e["id"]: i for i, e in enumerate(library["exercises"])}
     lines = refused.value.lines()
     assert f"lib.yaml: /exercises/{index['clamshell']}/progressions/2: give exactly one of tempo, load or exercise" in lines
-    assert f"lib.yaml: /exercises/{index['calf-raise']}: 'pattern' is a required property" in lines
+    assert f"lib.yaml: /exercises/{index['calf-raise']}/pattern: required, but missing" in lines
     library["exercises"][index["clamshell"]]["progressions"].pop()
     with pytest.raises(InputError) as refused:
         gate.check_document(library, "exercise-library", "lib.yaml")
     assert refused.value.lines() == [
-        f"lib.yaml: /exercises/{index['calf-raise']}: 'pattern' is a required property",
+        f"lib.yaml: /exercises/{index['calf-raise']}/pattern: required, but missing",
     ]
     library["exercises"][index["calf-raise"]]["pattern"] = "plantar-flexion"
     with pytest.raises(InputError) as refused:
@@ -174,7 +174,7 @@ def test_a_plan_exercise_may_leave_the_description_out(sample_plan_data):
     described["exercises"][0]["dose"] = {"sets": 2, "reps": 10, "rest_seconds": 30}
     with pytest.raises(InputError) as refused:
         gate.check_document(described, "plan", "plan.json")
-    assert refused.value.lines() == ["plan.json: /exercises/0: unknown property \"dose\""]
+    assert refused.value.lines() == ["plan.json: /exercises/0/dose: unknown property"]
 
 
 def test_the_library_exercise_schema_repeats_the_plan_exercise():

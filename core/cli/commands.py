@@ -205,9 +205,12 @@ def validate(files: tuple[str, ...], kind: str | None, as_json: bool) -> int:
         found: str | None = kind
         try:
             if kind == "roster" or (kind is None and path.lower().endswith(".csv")):
-                found, summary = "roster", f"{check_roster(path)} athletes"
+                found = "roster"
+                summary = f"{check_roster(path)} athletes"
             else:
                 data = gate.load_data(path)
+                if not_plain := gate.data_problems(data):  # too deep, too big: said before any guess at what it is
+                    raise InputError([Problem(p.pointer, p.message, source) for p in not_plain])
                 found = kind or gate.guess_kind(data)
                 if found == "roster":
                     summary = f"{check_roster(path, data)} athletes"
