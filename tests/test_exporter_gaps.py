@@ -84,3 +84,12 @@ def test_standard_output_carries_one_document(tmp_path):
     assert with_summary.code == 0
     assert with_summary.out.startswith("BEGIN:VCALENDAR") and with_summary.out.rstrip().endswith("END:VCALENDAR")
     assert "Week" in with_summary.err
+
+
+def test_a_refused_calendar_address_names_the_option_typed(tmp_path):
+    url = "http://example.org/cal/"
+    published = run_cli("build", ATHLETE, "--publish", url, "--out", tmp_path / "out")
+    assert published.code == 2 and published.err.startswith(f"planport: error: --publish: {url}: use https://")
+    delivered = run_cli("export", SAMPLE_PLAN, "--to", "ics", "--deliver", f"caldav={url}", "--out", tmp_path / "out")
+    assert delivered.code == 2 and delivered.err.startswith(f"planport: error: --deliver caldav: {url}: use https://")
+    assert not (tmp_path / "out").exists()

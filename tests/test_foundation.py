@@ -529,3 +529,18 @@ def test_entry_points_read_as_importlib_metadata_reads_them(group, monkeypatch, 
         z.writestr("zipped-1.0.dist-info/entry_points.txt", f"[{group}]\nzipped = zipped:exporter\n")
     monkeypatch.syspath_prepend(str(archive))
     assert ("zipped", "zipped:exporter", "zipped", "1.0") in ours() and ours() == theirs()
+
+
+@pytest.mark.parametrize("words,expected", [
+    ("planport validate sam", "file,sam"),
+    ("planport build athlete.yaml --plan-file pl", "file,pl"),
+    ("planport export plan.json --out ou", "dir,ou"),
+    ("planport batch rost", "file,rost"),
+    ("planport export plan.json --to ics,f", "plain,ics,fit"),
+    ("planport inspect wor", "file,wor"),
+])
+def test_the_shell_completes_files_folders_and_formats(words, expected):
+    """What bash gets from the completion script: the shell then lists the files or folders."""
+    result = run_cli(env={"_PLANPORT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)})
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [expected]

@@ -41,11 +41,32 @@ def _warn(message: str) -> None:
 # --- the shared vocabulary ------------------------------------------------------------
 
 
+def _complete_formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """``--to ics,f<TAB>``: the exporters installed, after the formats already typed."""
+    from click.shell_completion import CompletionItem
+
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    app = ctx.find_root().obj  # completion runs outside the command: no current context to ask
+    if app is None:
+        from ..plugins import Plugins
+
+        app = type("App", (), {"plugins": Plugins.discover()})
+    plugins = app.plugins
+    return [CompletionItem(prefix + name) for name in plugins.names() if name.startswith(last)]
+
+
 def to_option(required: bool) -> Callable[[F], F]:
     return click.option(
-        "--to", "to", multiple=True, required=required, metavar="FORMATS",
-        help="Formats, comma-separated or repeated: json, ics, fit, csv, or a plugin's (see planport exporters).",
+        "--to", "to", multiple=True, required=required, metavar="FORMATS", shell_complete=_complete_formats,
+        help="Formats, comma-separated or repeated: json, ics, fit, csv, html, or a plugin's (see planport exporters).",
     )
+
+
+#: A file argument: the shell completes file names.
+IN_FILE = click.Path(dir_okay=False, allow_dash=True)
+#: An output folder: the shell completes folder names.
+OUT_FOLDER = click.Path(file_okay=False, allow_dash=True)
 
 
 def option_option(func: F) -> F:
@@ -142,6 +163,12 @@ def write_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: 
     deliver_export(make_export(plan, formats, options, out, deliveries), out, quiet)
 
 
+def _as_typed(e: InputError, publish_url: str | None) -> InputError:
+    """The CalDAV target's problems name --caldav (publish's option): say what the user typed."""
+    typed = "--publish" if publish_url else "--deliver caldav"
+    return InputError([p._replace(source=typed) if p.source == "--caldav" else p for p in e.problems])
+
+
 def _targets(plugins: Plugins, deliveries: tuple[str, ...]) -> list[tuple[Any, str]]:
     """``garmin=/media/GARMIN`` -> (the target, its destination), checked before anything is made."""
     found = []
@@ -179,9 +206,9 @@ def _formats(to: tuple[str, ...]) -> list[str]:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True)
+@click.argument("files", nargs=-1, required=True, type=IN_FILE)
 @click.option("--as", "kind", type=click.Choice(DOCUMENTS), help="What the documents are; by default told from their $schema or keys.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (file, ok, kind, problems) for scripts.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array with one object per document (file, ok, kind, problems), for scripts.")
 def validate(files: tuple[str, ...], kind: str | None, as_json: bool) -> int:
     """Check documents (plans, athletes, libraries, templates, rosters) against their schemas.
 
@@ -313,10 +340,10 @@ def exporters(as_json: bool) -> int:
 
 
 @click.command()
-@click.argument("plan_file", metavar="PLAN")
+@click.argument("plan_file", metavar="PLAN", type=IN_FILE)
 @to_option(required=True)
 @option_option
-@click.option("--out", "out", default="out", show_default=True, help="The output folder; '-' writes a single file to standard output.")
+@click.option("--out", "out", default="out", show_default=True, type=OUT_FOLDER, help="The output folder; '-' writes a single file to standard output.")
 @deliver_option
 @quiet_option
 def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: str, deliveries: tuple[str, ...], publish_url: str | None, quiet: bool) -> int:
@@ -337,17 +364,17 @@ def export(plan_file: str, to: tuple[str, ...], options: tuple[str, ...], out: s
     try:
         write_export(plan, formats, options, out, quiet, deliveries)
     except InputError as e:  # an exporter's objection to the plan names the plan's file
-        raise e.with_source(gate.display_name(plan_file)) from None
+        raise _as_typed(e, publish_url).with_source(gate.display_name(plan_file)) from None
     return ExitStatus.OK
 
 
 @click.command()
-@click.argument("athlete_file", metavar="ATHLETE")
-@click.option("--template", "template_file", help="A plan template (YAML or JSON); planport's hip-strength template by default.")
+@click.argument("athlete_file", metavar="ATHLETE", type=IN_FILE)
+@click.option("--template", "template_file", type=IN_FILE, help="A plan template (YAML or JSON); planport's hip-strength template by default.")
 @to_option(required=False)
 @option_option
-@click.option("--out", "out", default="out", show_default=True, help="The output folder for --to; '-' writes a single file to standard output.")
-@click.option("--plan-file", "plan_file", metavar="PATH", help="Also save the plan document here ('-' for standard output); --to json writes it into --out.")
+@click.option("--out", "out", default="out", show_default=True, type=OUT_FOLDER, help="The output folder for --to; '-' writes a single file to standard output.")
+@click.option("--plan-file", "plan_file", metavar="PATH", type=IN_FILE, help="Also save the plan document here ('-' for standard output); --to json writes it into --out.")
 @click.option("--output", "plan_file_old", hidden=True)  # planport 0.1's name for --plan-file
 @click.option("--summary", is_flag=True, help="Print a week-by-week table.")
 @click.option("--revision", type=click.IntRange(0, 100000), default=1, show_default=True, help="The plan revision; raise it when you rebuild a changed plan.")
@@ -392,7 +419,7 @@ def build(
         try:
             exported = make_export(plan, formats, options, out, deliveries)
         except InputError as e:
-            raise e.with_source(gate.display_name(athlete_file)) from None
+            raise _as_typed(e, publish_url).with_source(gate.display_name(athlete_file)) from None
     also: list[tuple[Path, bytes]] = []
     if plan_file == "-" or not (plan_file or formats or summary or deliveries):
         to_stdout = True
@@ -416,11 +443,11 @@ def build(
 
 
 @click.command()
-@click.argument("roster")
+@click.argument("roster", type=IN_FILE)
 @to_option(required=True)
 @option_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The output folder: one sub-folder per athlete, manifest.json and errors.csv.")
-@click.option("--template", "template_file", help="A plan template; planport's hip-strength template by default.")
+@click.option("--template", "template_file", type=IN_FILE, help="A plan template; planport's hip-strength template by default.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 512), default=None, help="Worker processes (or local Dask workers); all CPUs by default.")
 @click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True, help="Where athletes are built: worker processes here, or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler, such as tcp://10.0.0.5:8786 (implies --engine dask); a local cluster by default. --out must be shared by every worker.")

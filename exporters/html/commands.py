@@ -27,7 +27,7 @@ def make_preview_command(opener: Opener = _open_in_browser, folder: Callable[[],
     """The ``preview`` command; tests pass an ``opener`` that records instead of opening."""
 
     @click.command("preview")
-    @click.argument("plan_file", metavar="PLAN")
+    @click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
     @click.option("-o", "--option", "options", multiple=True, metavar="html.KEY=VALUE", help="A page option, such as html.locale=de; repeatable.")
     def preview(plan_file: str, options: tuple[str, ...]) -> int:
         """Show a plan as a web page in the default browser.

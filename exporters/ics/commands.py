@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @click.command("publish")
-@click.argument("plan_file", metavar="PLAN")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--caldav", "url", required=True, metavar="URL", help="The calendar collection's address (https://, or http:// to this machine).")
 @click.option("--dry-run", is_flag=True, help="Say what would be created, updated and deleted; change nothing.")
 @click.option("--prune-past", is_flag=True, help="Also delete this plan's events dated before today (kept by default).")
