@@ -9,6 +9,7 @@ roster is read lazily and only a few chunks per worker are in flight.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -375,7 +376,9 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     roster = open_roster(job.roster)  # standard input is read here, once
     total, twice = scan(roster)
     make_folder(job.out)
-    previous = previous_records(job.out, warn) if job.resume else {}
+    # An earlier run's records: reused by --resume, and in any case what tells which of its
+    # files a rebuilt athlete no longer has (a format dropped from --to).
+    previous = previous_records(job.out, warn if job.resume else None)
     sweep_temp_files(job.out)
     summary = Summary(total=total)
     targets = check_deliveries(plugins, job)
@@ -385,7 +388,7 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
         for entry in read_entries(roster):
             old = previous.get(entry.id or "")
             reusable = (
-                old is not None and entry.id not in twice and not entry.problems
+                job.resume and old is not None and entry.id not in twice and not entry.problems
                 and old.get("input") == input_hash(entry, signature) and _still_good(old, job.out)
             )
             yield entry, old if reusable else None, entry.id in twice
@@ -408,6 +411,8 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
                 summary.built += not reused
             else:
                 summary.failed += 1
+            if not reused and record["status"] == "ok" and (old := previous.get(record["id"] or "")) is not None:
+                _remove_stale(job.out, old, record)
             records.add(record)
             if progress:
                 progress(summary)
@@ -456,6 +461,23 @@ def roster_files(prepared: list[Prepared], job: BatchJob, targets: list[Any]) ->
         return [artifact for maker, options in makers for artifact in maker.roster_artifacts(records(), options)]
 
     return make
+
+
+def _remove_stale(out: Path, old: Record, new: Record) -> None:
+    """Files an earlier run wrote for this athlete that this run did not: gone, so the folder
+    holds what manifest.json lists. Only files that run's records name (checked to lie in the
+    athlete's folder when read) are touched."""
+    keep = {*new.get("files", {}), *new.get("delivery_files", {})}
+    for path in sorted({*old.get("files", {}), *old.get("delivery_files", {})} - keep):
+        with contextlib.suppress(OSError):
+            (out / path).unlink()
+        folder = (out / path).parent
+        while folder != out:  # a folder left empty (fit/) goes too; rmdir refuses one that is not
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
 
 
 def _still_good(record: Record, out: Path) -> bool:

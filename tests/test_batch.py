@@ -146,6 +146,23 @@ def test_interrupted_run_resumes_to_the_same_tree(tmp_path, how, interrupted_ros
     assert tree(out) == tree(reference)
 
 
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_format_dropped_from_to_leaves_no_old_files(tmp_path, resume):
+    path = roster(tmp_path / "r.csv", 3)
+    out = tmp_path / "out"
+    assert run_cli("batch", path, "--to", "ics,fit,csv", "--out", out, "--jobs", "1", "-q").code == 0
+    (out / "athlete-0001" / "my-notes.txt").write_text("mine")  # not planport's: stays
+    again = run_cli("batch", path, "--to", "ics", "--out", out, "--jobs", "1", "-q", *(["--resume"] if resume else []))
+    assert again.code == 0, again.err
+    fresh = tmp_path / "fresh"
+    assert run_cli("batch", path, "--to", "ics", "--out", fresh, "--jobs", "1", "-q").code == 0
+    listed = {name for a in json.loads((out / "manifest.json").read_text())["athletes"] for name in a["files"]}
+    on_disk = {k for k in tree(out) if "/" in k} - {"athlete-0001/my-notes.txt"}
+    assert on_disk == listed == {k for k in tree(fresh) if "/" in k}, "the folder holds what the manifest lists"
+    assert (out / "athlete-0001" / "my-notes.txt").read_text() == "mine"
+    assert not (out / "athlete-0000" / "fit").exists()
+
+
 def test_resume_rebuilds_changed_or_damaged_athletes(tmp_path):
     path = roster(tmp_path / "r.csv", 6)
     out = tmp_path / "out"
