@@ -44,6 +44,10 @@ class Entry:
     athlete: dict[str, Any] | None
     problems: list[tuple[str, str]]  # (column, reason)
     digest: str
+    #: In a YAML or JSON roster: the entry's JSON Pointer (``/athletes/3``) and each problem's
+    #: pointer within it, so validate can name the bad value as in any other document.
+    at: str | None = None
+    pointers: tuple[str, ...] = ()
 
     @property
     def id(self) -> str | None:
@@ -108,14 +112,14 @@ def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _check(athlete: dict[str, Any], row: int, raw_digest: str, check: bool = True) -> Entry:
+def _check(athlete: dict[str, Any], row: int, raw_digest: str, check: bool = True, at: str | None = None) -> Entry:
     if not check:
-        return Entry(row, athlete, [], raw_digest)
+        return Entry(row, athlete, [], raw_digest, at)
     try:
         gate.check_document(athlete, "athlete", f"row {row}")
     except InputError as e:
-        return Entry(row, athlete, [(column_of(p.pointer), p.message) for p in e.problems], raw_digest)
-    return Entry(row, athlete, [], raw_digest)
+        return Entry(row, athlete, [(column_of(p.pointer), p.message) for p in e.problems], raw_digest, at, tuple(p.pointer for p in e.problems))
+    return Entry(row, athlete, [], raw_digest, at)
 
 
 def column_of(pointer: str) -> str:
@@ -177,16 +181,19 @@ def read_entries(path: str | Roster, check: bool = True, data: Any = None) -> It
         yield from _csv_entries(roster, check)
         return
     data = roster.data
+    base = "" if isinstance(data, list) else "/athletes"
     if isinstance(data, list):
         data = {"schema_version": 1, "athletes": data}
     # Each athlete is checked on its own below, so one bad profile fails its row, not the roster.
     problems = gate.data_problems({k: v for k, v in data.items() if k != "athletes"}) if isinstance(data, dict) else []
     problems = problems or gate.schema_problems(data, "roster", plain=False)
     if problems:
+        if base == "":  # a bare list: its pointers have no /athletes
+            problems = [p._replace(pointer=p.pointer.removeprefix("/athletes")) for p in problems]
         raise InputError(problems).with_source(roster.source)
     for i, athlete in enumerate(data["athletes"]):
         athlete = {"schema_version": 1, **athlete}
-        yield _check(athlete, i + 1, _digest(athlete), check)
+        yield _check(athlete, i + 1, _digest(athlete), check, f"{base}/{i}")
 
 
 def _open_csv(roster: Roster) -> TextIO:
@@ -273,10 +280,11 @@ def check_roster(path: str | Roster, data: Any = None) -> int:
     problems, count = [], 0
     for entry in read_entries(path, data=data):
         count += 1
-        for column, reason in entry.problems:
-            problems.append(Problem(where(entry.row, column), reason, source))
+        for n, (column, reason) in enumerate(entry.problems):
+            place = where(entry.row, column) if entry.at is None else entry.at + (entry.pointers[n] if n < len(entry.pointers) else "")
+            problems.append(Problem(place, reason, source))
         if entry.id in twice:
-            problems.append(Problem(where(entry.row, "id"), f"duplicate athlete id {entry.id!r}", source))
+            problems.append(Problem(where(entry.row, "id") if entry.at is None else f"{entry.at}/id", f"duplicate athlete id {entry.id!r}", source))
     if problems:
         raise InputError(problems)
     return count

@@ -259,3 +259,18 @@ def test_validate_a_roster_given_as_a_list():
     ]
     ok = run_cli("validate", SAMPLES / "rosters" / "club.csv")
     assert ok.code == 0 and ok.out.strip().endswith("(roster, 10 athletes)")
+
+
+def test_validate_names_a_yaml_rosters_bad_values_by_json_pointer(tmp_path):
+    good = {"id": "ok", "name": "Ok", "time_zone": "UTC", "start_date": "2027-04-05", "weeks": 2, "level": "new", "runs": {"mon": "easy", "sun": "long"}}
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({"schema_version": 1, "athletes": [good, {**good, "id": "bad", "level": "pro"}, good]}), "utf-8")
+    result = run_cli("validate", path)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"planport: error: {path}: /athletes/0/id: duplicate athlete id 'ok'",
+        f'planport: error: {path}: /athletes/1/level: "pro" is not one of "new", "returning", "experienced"',
+        f"planport: error: {path}: /athletes/2/id: duplicate athlete id 'ok'",
+    ]
+    path.write_text(json.dumps([good, "x"]), "utf-8")
+    assert run_cli("validate", path).err.splitlines() == [f"planport: error: {path}: /1: expected an object, got a string"]
