@@ -189,7 +189,7 @@ def read_entries(path: str | Roster, check: bool = True, data: Any = None) -> It
     problems = problems or gate.schema_problems(data, "roster", plain=False)
     if problems:
         if base == "":  # a bare list: its pointers have no /athletes
-            problems = [p._replace(pointer=p.pointer.removeprefix("/athletes")) for p in problems]
+            problems = [p._replace(pointer=p.pointer.removeprefix("/athletes")) if p.pointer != "/athletes" else p._replace(pointer="", message=f"the document: {p.message}") for p in problems]
         raise InputError(problems).with_source(roster.source)
     for i, athlete in enumerate(data["athletes"]):
         athlete = {"schema_version": 1, **athlete}

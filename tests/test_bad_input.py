@@ -580,7 +580,7 @@ ROSTER_CASES = [
     ("csv-unknown-column", "club.csv", (HEADER + ",colour\n" + ROW + ",red\n").encode(), "unknown columns 'colour'"),
     ("csv-missing-column", "club.csv", (b"id,name\na,b\n"), "missing columns"),
     ("csv-header-with-nul", "club.csv", (HEADER.replace("id", "i\x00d", 1) + "\n" + ROW + "\n").encode(), "or binary data"),
-    ("yaml-empty-list", "club.yaml", b"[]\n", "/athletes: must not be empty"),
+    ("yaml-empty-list", "club.yaml", b"[]\n", "the document: must not be empty"),
     ("yaml-no-athletes", "club.yaml", b"schema_version: 1\nathletes: []\n", "/athletes: must not be empty"),
     ("yaml-not-a-list", "club.yaml", b"schema_version: 1\nathletes: 3\n", "/athletes: expected an array"),
     ("yaml-alias-bomb", "club.yaml", _alias_bomb().encode(), "YAML aliases expand"),
@@ -600,7 +600,7 @@ def test_bad_roster_is_refused(tmp_path, case, name, data, words):
 
 
 @pytest.mark.parametrize("data,words", [(b"", "the document is empty"), ((HEADER + "\n").encode(), "the roster has a header but no athletes"),
-                                        (b"[]", "/athletes: must not be empty")], ids=["empty", "csv-header-only", "yaml-empty"])
+                                        (b"[]", "the document: must not be empty")], ids=["empty", "csv-header-only", "yaml-empty"])
 def test_bad_roster_on_standard_input(tmp_path, data, words):
     out = tmp_path / "out"
     refused("batch", "-", "--to", "ics", "--out", out, "--jobs", "1", stdin=data, source="<stdin>", words=words)

@@ -253,9 +253,9 @@ def test_validate_a_roster_given_as_a_list():
     result = run_cli("validate", "-", stdin=text.encode())
     assert result.code == 2
     assert result.err.splitlines() == [
-        "planport: error: <stdin>: row 1, column id: duplicate athlete id 'a'",
-        'planport: error: <stdin>: row 2, column time_zone: unknown time zone "Mars/X"; use an IANA name such as Europe/Berlin',
-        "planport: error: <stdin>: row 2, column id: duplicate athlete id 'a'",
+        "planport: error: <stdin>: /0/id: duplicate athlete id 'a'",
+        'planport: error: <stdin>: /1/time_zone: unknown time zone "Mars/X"; use an IANA name such as Europe/Berlin',
+        "planport: error: <stdin>: /1/id: duplicate athlete id 'a'",
     ]
     ok = run_cli("validate", SAMPLES / "rosters" / "club.csv")
     assert ok.code == 0 and ok.out.strip().endswith("(roster, 10 athletes)")

@@ -63,10 +63,18 @@ def to_option(required: bool) -> Callable[[F], F]:
     )
 
 
+class _Completed(click.Path):
+    """A path the shell completes (files, or folders), passed on as typed: the gate and the
+    writer check it and say what is wrong in planport's words, naming the file."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+
 #: A file argument: the shell completes file names.
-IN_FILE = click.Path(dir_okay=False, allow_dash=True)
+IN_FILE = _Completed(dir_okay=False)
 #: An output folder: the shell completes folder names.
-OUT_FOLDER = click.Path(file_okay=False, allow_dash=True)
+OUT_FOLDER = _Completed(file_okay=False)
 
 
 def option_option(func: F) -> F:
