@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from planport import Artifact, InputError, Problem
+from planport import Artifact, InputError, PlanportError, Problem
 from planport.core.writer import TEMP_PREFIX, write_atomic
 
 #: Where a Garmin watch picks up new workout files when it is unplugged.
@@ -151,7 +151,8 @@ def copy_to_device(artifacts: Sequence[Artifact], device: Path, dry_run: bool = 
         try:
             write_atomic(c.target, c.data)
         except OSError as e:
-            raise InputError.at("", f"cannot write {c.name}: {e.strerror or e} ({done} files were copied before it)", str(c.target)) from None
+            # Exit 1, not 2: the input was good and some files are on the watch (a full or unplugged device).
+            raise PlanportError(f"{c.target}: cannot write {c.name}: {e.strerror or e} ({done} files were copied before it)") from None
         done += 1
     return copies
 
