@@ -171,6 +171,8 @@ def _message(error: ValidationError) -> str:
     inst, v = error.instance, error.validator_value
     if error.validator == "oneOf" and "x-oneOf-message" in error.schema:
         return str(error.schema["x-oneOf-message"])
+    if error.validator == "not" and "x-message" in error.schema:  # a rule across options, in words
+        return str(error.schema["x-message"])
     match error.validator:
         case "type":
             wanted = [v] if isinstance(v, str) else v

@@ -80,6 +80,10 @@ class CsvExporter:
             "private": {"type": "boolean", "default": False, "description": "Mark calendar events private."},
             "alarm_minutes": {"$ref": f"{OPTIONS_SCHEMA_ID}#/$defs/minutes_before", "description": "Outlook only: a reminder this many minutes before."},
         },
+        # The sets dialect has no event columns: an option for them would be silently ignored.
+        "if": {"properties": {"dialect": {"const": "sets"}}, "required": ["dialect"]},
+        "then": {"not": {"anyOf": [{"required": [name]} for name in ("how_to", "location", "private", "alarm_minutes")]},
+                 "x-message": "the sets dialect has no event columns: how_to, location, private and alarm_minutes go with google or outlook"},
     }
 
     def export(self, plan: Plan, options: dict) -> list[Artifact]:

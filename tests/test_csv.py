@@ -122,3 +122,11 @@ def test_cli(tmp_path):
     assert (tmp_path / "hip-2-weeks-sets.csv").read_bytes().startswith(b"\xef\xbb\xbfAthlete,")
     bad = run_cli("export", SAMPLE_PLAN, "--to", "csv", "-o", "csv.dialect=excel", "--out", tmp_path / "x")
     assert bad.code == 2 and "csv options: /dialect: \"excel\" is not one of" in bad.err
+
+
+def test_an_event_option_with_the_sets_dialect_is_refused_not_ignored(tmp_path):
+    from conftest import SAMPLE_PLAN, run_cli
+
+    result = run_cli("export", SAMPLE_PLAN, "--to", "csv", "-o", "csv.dialect=sets", "-o", "csv.location=Gym", "--out", tmp_path / "out")
+    assert result.code == 2 and not (tmp_path / "out").exists()
+    assert result.err.strip() == "planport: error: csv options: the sets dialect has no event columns: how_to, location, private and alarm_minutes go with google or outlook"

@@ -220,7 +220,7 @@ def test_german_page_takes_dates_names_and_times_from_babel(view_doc):
 def test_unknown_locale_is_bad_input_naming_the_option(sample_doc):
     with pytest.raises(InputError) as caught:
         export_artifacts(sample_doc, "html", {"locale": "xx"})
-    assert caught.value.lines() == ["-o html.locale=xx: /locale: unknown locale 'xx'; use a language tag such as en, de or de-AT"]
+    assert caught.value.lines() == ["html options: /locale: unknown locale 'xx'; use a language tag such as en, de or de-AT"]
     with pytest.raises(InputError):
         export_artifacts(sample_doc, "html", {"locale": "<b>"})  # refused by the options schema
 

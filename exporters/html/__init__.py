@@ -69,7 +69,7 @@ class HtmlExporter:
         try:
             data = render_plan_page(plan, locale)
         except UnknownLocale as e:
-            raise InputError.at("/locale", str(e), f"-o {self.name}.locale={locale}") from None
+            raise InputError.at("/locale", str(e), f"{self.name} options") from None
         return [Artifact(f"{plan.id}.html", data, MEDIA_TYPE)]
 
     def roster_artifacts(self, records: Iterable[dict[str, Any]], options: dict[str, Any]) -> list[Artifact]:
