@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from .builder import Template, build_checked, default_template_path, load_template
 from .errors import ExportError, InputError, PlanportError, Problem
 from .pipeline import Prepared, prepare, reader, reconcile, run_each
-from .plugins import Artifact, Plugins
+from .plugins import Artifact, Plugins, needs_formats
 from .records import BatchRecords, Record, previous_records
 from .roster import Entry, column_of, open_roster, read_entries, scan
 from .writer import Writer, make_folder, sweep_temp_files
@@ -375,13 +375,13 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     signature = job_signature(job, template)
     roster = open_roster(job.roster)  # standard input is read here, once
     total, twice = scan(roster)
+    targets = check_deliveries(plugins, job)  # a target that cannot work stops the batch before the folder is made
     make_folder(job.out)
     # An earlier run's records: reused by --resume, and in any case what tells which of its
     # files a rebuilt athlete no longer has (a format dropped from --to).
     previous = previous_records(job.out, warn if job.resume else None)
     sweep_temp_files(job.out)
     summary = Summary(total=total)
-    targets = check_deliveries(plugins, job)
     spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins, job.deliveries, job.delivery_options)
 
     def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
@@ -441,6 +441,7 @@ def check_deliveries(plugins: Plugins, job: BatchJob) -> list[Any]:
         if name not in available:
             raise InputError.at("", f"unknown delivery target {name!r}; available: {', '.join(sorted(available)) or 'none'}", f"--deliver {name}")
         target = available[name]
+        needs_formats(target, job.formats, f"--deliver {name}={destination}")
         check = getattr(target, "check", None)
         if check is not None and "{" not in destination:
             check(destination, {**{f: job.options.get(f, {}) for f in target.formats}, **job.delivery_options})
@@ -465,14 +466,21 @@ def roster_files(prepared: list[Prepared], job: BatchJob, targets: list[Any]) ->
 
 def _remove_stale(out: Path, old: Record, new: Record) -> None:
     """Files an earlier run wrote for this athlete that this run did not: gone, so the folder
-    holds what manifest.json lists. Only files that run's records name (checked to lie in the
-    athlete's folder when read) are touched."""
+    holds what manifest.json lists. Only a file that run's record names, still holding the
+    bytes it recorded, reached without a link out of the output folder, is removed."""
     keep = {*new.get("files", {}), *new.get("delivery_files", {})}
-    for path in sorted({*old.get("files", {}), *old.get("delivery_files", {})} - keep):
-        with contextlib.suppress(OSError):
-            (out / path).unlink()
-        folder = (out / path).parent
-        while folder != out:  # a folder left empty (fit/) goes too; rmdir refuses one that is not
+    recorded = {**old.get("files", {}), **old.get("delivery_files", {})}
+    root = out.resolve()
+    for path in sorted(set(recorded) - keep):
+        target = out / path
+        try:
+            if target.is_symlink() or not target.parent.resolve().is_relative_to(root) or _sha(target.read_bytes()) != recorded[path]:
+                continue  # edited since, or not where it was: not ours to remove
+            target.unlink()
+        except OSError:
+            continue
+        folder = target.parent
+        while folder.parent != out and folder != out:  # an emptied sub-folder (fit/) goes; the athlete's and feeds/ stay
             try:
                 folder.rmdir()
             except OSError:

@@ -311,14 +311,15 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
     validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
     patterned = set()  # pointers a pattern already refused: "2027-3-14" is not also "not a real date"
-    for error in validator.iter_errors(data):
-        error = _narrow(error)
+    errors = [_narrow(error) for error in validator.iter_errors(data)]
+    # Names propertyNames refused say what they should be; additionalProperties need not repeat them.
+    misnamed = {pointer([*e.absolute_path, e.instance]) for e in errors if "propertyNames" in e.relative_schema_path and isinstance(e.instance, str)}
+    for error in errors:
         at = pointer(error.absolute_path)
         if error.validator == "additionalProperties":
-            if "propertyNames" in error.schema:  # propertyNames says what each wrong name should be
-                continue
             # The bad value is the key itself: each gets its own pointer.
-            problems += [Problem(f"{at}/{_escape_pointer(str(k))}", "unknown property", source) for k in _extra_keys(error)]
+            keys = [f"{at}/{_escape_pointer(str(k))}" for k in _extra_keys(error)]
+            problems += [Problem(key, "unknown property", source) for key in keys if key not in misnamed]
         elif error.validator == "required" and isinstance(error.instance, dict):
             problems += [Problem(f"{at}/{_escape_pointer(k)}", "required, but missing", source) for k in error.validator_value if k not in error.instance]
         else:

@@ -346,8 +346,11 @@ def _parse_yaml(text: str, source: str) -> Any:
         said = f"{e.context} {e.problem}" if e.context and e.problem and not e.context.startswith("while") else e.problem or e.context
         raise InputError.at("", f"{where}invalid YAML: {said}", source) from None
     except yaml.reader.ReaderError as e:  # a character YAML does not allow; its own text spans lines
-        line = text.count("\n", 0, e.position) + 1
-        column = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        # libyaml counts bytes, the Python reader characters: find the character in the text.
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        position = found.start() if found else min(e.position, len(text))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
         char = f"#x{e.character:04x}" if isinstance(e.character, int) else repr(e.character)
         raise InputError.at("", f"line {line}, column {column}: invalid YAML: unacceptable character {char}: {e.reason}", source) from None
     except yaml.YAMLError as e:

@@ -96,13 +96,16 @@ class DeliveryTarget(Protocol):
     """Somewhere artifacts can be put once they are made: a watch, a calendar server, a feed folder.
 
     A target may also have ``check(destination, options)``, called before anything is exported
-    or written, to refuse a destination it cannot use (InputError), and, like an exporter,
-    ``roster_artifacts(records)`` (see ``Exporter``).
+    or written, to refuse a destination it cannot use (InputError), ``takes_files = True`` when
+    it delivers the files of its ``formats`` (so one of them must be in --to; a calendar sync
+    works from the plan and need not), and, like an exporter, ``roster_artifacts(records)``
+    (see ``Exporter``).
 
     ``deliver`` gets the artifacts of one export and the plan they were made from (a calendar
     sync works from the plan's sessions, a watch copy from the files). It raises ``InputError``
     for what the user must fix (exit 2) and does nothing at all when ``dry_run`` is true
-    except report what it would do."""
+    except report what it would do: planport calls it that way first, so what is in the way
+    stops the export before a file is written."""
 
     name: str
     description: str
@@ -111,6 +114,15 @@ class DeliveryTarget(Protocol):
     def deliver(
         self, artifacts: Sequence[Artifact], destination: str, *, plan: Plan | None = None, dry_run: bool = False, options: dict[str, Any] | None = None,
     ) -> DeliveryReport: ...
+
+
+def needs_formats(target: Any, formats: Sequence[str], typed: str) -> None:
+    """InputError when ``target`` delivers files and none of its formats is among ``formats``."""
+    if getattr(target, "takes_files", False) and not set(target.formats) & set(formats):
+        from .errors import InputError
+
+        wanted = " or ".join(target.formats)
+        raise InputError.at("", f"the {target.name} target takes {wanted} files: add {wanted} to --to", typed)
 
 
 class HookSpecs:

@@ -41,12 +41,11 @@ def clock(moment: dt.datetime | dt.time, seconds: bool = False) -> str:
 def wall_span(plan: Plan, session) -> tuple[dt.datetime, dt.datetime]:
     """Start and end as naive wall-clock times, as a zoneless CSV carries them. The end is the
     real local time the session ends (01:50 + 20 min is 03:10 on the night clocks go forward:
-    2:10 does not exist), except where that reads as before the start (01:45 + 20 min in the
-    repeated hour is 01:05): then the wall-clock start plus the minutes (02:05)."""
+    2:10 does not exist), but never less than the wall-clock start plus the minutes, which a
+    session across the night clocks go back would otherwise read as (01:45 + 20 min is 02:05,
+    not 01:05; 00:50 + 90 min is 02:20, not 01:20)."""
     start, end = (moment.replace(tzinfo=None) for moment in plan.span(session))  # a start in a gap is moved past it
-    if end <= start:
-        end = start + dt.timedelta(minutes=session.minutes)
-    return start, end
+    return start, max(end, start + dt.timedelta(minutes=session.minutes))
 
 
 def yes(flag: bool) -> str:

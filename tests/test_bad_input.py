@@ -689,6 +689,13 @@ def test_a_character_yaml_forbids_is_one_line_with_its_place(tmp_path):
     ]
 
 
+def test_the_place_of_a_forbidden_character_counts_characters_not_bytes(tmp_path):
+    path = tmp_path / "athlete.yaml"
+    path.write_bytes('name: "Jörg Ääää"\nx: a\x07b\n'.encode())
+    (line,) = refused("validate", path, source=str(path)).lines
+    assert line == f"planport: error: {path}: line 2, column 5: invalid YAML: unacceptable character #x0007: control characters are not allowed"
+
+
 def test_validate_says_too_deep_before_guessing_the_kind(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text("[" * 40 + "]" * 40, "utf-8")

@@ -163,6 +163,21 @@ def test_a_format_dropped_from_to_leaves_no_old_files(tmp_path, resume):
     assert not (out / "athlete-0000" / "fit").exists()
 
 
+def test_old_files_edited_since_or_behind_a_link_are_not_removed(tmp_path):
+    path = roster(tmp_path / "r.csv", 2)
+    out = tmp_path / "out"
+    assert run_cli("batch", path, "--to", "ics,fit,csv", "--out", out, "--jobs", "1", "-q").code == 0
+    (edited,) = (out / "athlete-0000").glob("*.csv")
+    edited.write_text("the coach's own changes")
+    elsewhere = tmp_path / "elsewhere"
+    (out / "athlete-0001" / "fit").rename(elsewhere)
+    (out / "athlete-0001" / "fit").symlink_to(elsewhere, target_is_directory=True)
+    kept = sorted(p.name for p in elsewhere.iterdir())
+    assert run_cli("batch", path, "--to", "ics", "--out", out, "--jobs", "1", "-q").code == 0
+    assert edited.read_text() == "the coach's own changes", "not the bytes the manifest recorded: not planport's to remove"
+    assert sorted(p.name for p in elsewhere.iterdir()) == kept, "nothing is removed through a link out of the folder"
+
+
 def test_resume_rebuilds_changed_or_damaged_athletes(tmp_path):
     path = roster(tmp_path / "r.csv", 6)
     out = tmp_path / "out"

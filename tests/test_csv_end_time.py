@@ -25,3 +25,10 @@ def test_end_is_a_real_local_time_after_the_start(plan_data, dialect, seconds):
         ("11/07/2027", f"12:50{seconds} AM", "11/07/2027", f"1:10{seconds} AM"),
         ("11/07/2027", f"1:45{seconds} AM", "11/07/2027", f"2:05{seconds} AM"),  # was 1:05 AM, before the start
     ]
+
+
+def test_a_long_session_across_the_repeated_hour_never_reads_shorter_than_it_is(plan_data):
+    plan_with_sessions(plan_data, "America/New_York", [("2027-11-07", "00:50")], minutes=90)
+    (artifact,) = export_artifacts(plan_data, "csv", {"dialect": "google"})
+    (row,) = csv.DictReader(io.StringIO(artifact.data.decode("utf-8"), newline=""))
+    assert (row["Start Time"], row["End Time"]) == ("12:50 AM", "2:20 AM"), "01:20 would read as a 30-minute session"

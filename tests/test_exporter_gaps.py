@@ -60,8 +60,11 @@ def test_a_watch_delivery_without_fit_workouts_is_refused(tmp_path):
     watch = tmp_path / "watch"
     (watch / "GARMIN").mkdir(parents=True)
     result = run_cli("build", ATHLETE, "--to", "ics", "--deliver", f"garmin={watch}", "--out", tmp_path / "out", "-q")
-    assert result.code == 2 and "there are no FIT workouts to copy: add fit to --to" in result.err
+    assert result.code == 2 and result.err.strip() == f"planport: error: --deliver garmin={watch}: the garmin target takes fit files: add fit to --to"
     assert not (tmp_path / "out").exists()
+    roster = SAMPLES / "rosters" / "club.csv"
+    batch = run_cli("batch", roster, "--to", "ics", "--deliver", f"garmin={watch}", "--out", tmp_path / "batch", "-q")
+    assert batch.code == 2 and "the garmin target takes fit files" in batch.err and not (tmp_path / "batch").exists()
 
 
 def test_build_writes_the_plan_file_with_the_export_or_not_at_all(tmp_path):
@@ -75,6 +78,21 @@ def test_build_writes_the_plan_file_with_the_export_or_not_at_all(tmp_path):
     out = tmp_path / "out"
     assert run_cli("build", ATHLETE, "--plan-file", plan_file, "--to", "ics", "--out", out, "-q").code == 0
     assert json.loads(plan_file.read_bytes())["sessions"] and len(list(out.glob("*.ics"))) == 1
+
+
+def test_the_plan_file_cannot_be_one_of_the_exports_files(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", ATHLETE, "--to", "ics,json", "--out", out, "--plan-file", out / "new-runner-hip-strength.ics")
+    assert result.code == 2 and "is also one of the export's files" in result.err
+    assert not out.exists()
+
+
+def test_with_the_export_on_standard_output_a_plan_file_that_cannot_be_written_stops_it_first(tmp_path):
+    (tmp_path / "a-folder.json").mkdir()
+    result = run_cli("build", ATHLETE, "--to", "ics", "--out", "-", "--plan-file", tmp_path / "a-folder.json")
+    assert result.code == 2 and result.out == "" and "a folder is in the way" in result.err
+    saved = run_cli("build", ATHLETE, "--to", "ics", "--out", "-", "--plan-file", tmp_path / "plan.json", "-q")
+    assert saved.code == 0 and saved.out.startswith("BEGIN:VCALENDAR") and json.loads((tmp_path / "plan.json").read_bytes())["sessions"]
 
 
 def test_standard_output_carries_one_document(tmp_path):

@@ -166,6 +166,17 @@ def test_step_names_notes_and_titles_fit_the_screen_and_put_the_side_first(sampl
                 assert len(title["wkt_step_name"].encode()) <= 15
 
 
+def test_a_session_letter_is_not_taken_for_an_article():
+    from planport.exporters.fit.names import workout_name
+
+    import datetime as dt
+
+    day = dt.date(2027, 12, 8)
+    assert workout_name(day, "Hip strength A extra") == "12-08 Hip A"
+    assert workout_name(day, "Plan A mobility work") == "12-08 Plan A"
+    assert workout_name(day, "Lunge with a twist") == "12-08 Lunge"
+
+
 def test_no_two_library_moves_read_alike_on_the_watch(library_files):
     """What the watch shows of a move (its step name, or its title) tells it from every other
     move of the library: a standing bird dog is not shown as the floor one, a side lunge

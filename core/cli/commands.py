@@ -111,9 +111,12 @@ def make_export(plan: Plan, formats: list[str], options: tuple[str, ...], out: s
     """Check the options and targets and run the exporters; nothing is written yet."""
     from ..options import split_options
     from ..pipeline import prepare, reader, reconcile, run_each
+    from ..plugins import needs_formats
 
     plugins = _plugins()
     targets = _targets(plugins, deliveries)
+    for target, destination in targets:
+        needs_formats(target, formats, f"--deliver {target.name}={destination}")
     parsed = split_options(list(options), sorted({*formats, *(f for t, _ in targets for f in t.formats)}))
     for target, destination in targets:  # a destination that cannot be used stops the export before it starts
         check = getattr(target, "check", None)
@@ -147,19 +150,27 @@ def deliver_export(export: Export, out: str, quiet: bool, also: list[tuple[Path,
     the artifacts to each delivery target (each was tried dry before)."""
     from ..writer import Writer
 
-    written = bool(export.artifacts or also) and out != "-"
-    if out == "-" and export.artifacts:
-        sys.stdout.buffer.write(export.artifacts[0].data)
-        sys.stdout.buffer.flush()
-    if export.artifacts and out != "-" or also:
-        Writer(out, None if quiet else err).write(export.artifacts if out != "-" else [], also or ())
+    written = bool(also) or (bool(export.artifacts) and out != "-")
+    if out == "-":
+        if also:  # the plan file first: if it cannot be written, nothing has gone out yet
+            from ..writer import write_atomic
+
+            for target, data in also:
+                write_atomic(target, data)
+                if not quiet:
+                    err(f"wrote {target}")
+        if export.artifacts:
+            sys.stdout.buffer.write(export.artifacts[0].data)
+            sys.stdout.buffer.flush()
+    elif export.artifacts or also:
+        Writer(out, None if quiet else err).write(export.artifacts, also or ())
     for target, destination in export.targets:
         try:
             report = _deliver(target, export, destination, dry_run=False)
-        except (InputError, OSError) as e:  # rare after a clean dry run: the watch unplugged, the server gone
+        except (PlanportError, OSError) as e:  # rare after a clean dry run: the watch unplugged, the server gone
             if not written:
                 raise
-            what = "; ".join(e.lines()) if isinstance(e, InputError) else f"{e.filename}: {e.strerror or e}"
+            what = "; ".join(e.lines()) if isinstance(e, InputError) else f"{e.filename}: {e.strerror or e}" if isinstance(e, OSError) else str(e)
             raise ExportError(f"the files were written, but delivery target {target.name!r} failed: {what}") from None
         if not quiet or out == "-":
             err(report.summary)

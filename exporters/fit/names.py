@@ -74,6 +74,8 @@ SHORTENINGS: tuple[tuple[str, str | None], ...] = (
 #: On a step done one side at a time the side says which leg: "1-leg" can go first.
 SIDED_SHORTENINGS: tuple[tuple[str, str | None], ...] = (("single-leg", None), *SHORTENINGS)
 SIDES = {"left": "L", "right": "R"}
+#: Filler words matched as written: a capital A is a session's letter.
+ARTICLES = frozenset({"a", "an"})
 
 
 def utf8_len(text: str) -> int:
@@ -116,7 +118,10 @@ def _apply(text: str, phrase: str, replacement: str | None, protect_last: bool) 
     if replacement is None:
         words = text.split(" ")
         last = len(words) - 1 if protect_last else -1
-        kept = [w for i, w in enumerate(words) if i == last or not pattern.fullmatch(w)]
+        if phrase in ARTICLES:  # "a" the article, never "A" the session letter
+            kept = [w for i, w in enumerate(words) if i == last or w != phrase]
+        else:
+            kept = [w for i, w in enumerate(words) if i == last or not pattern.fullmatch(w)]
         text = " ".join(kept) if kept else text
     else:
 

@@ -17,6 +17,7 @@ class GarminDevice:
     name = "garmin"
     description = "A Garmin watch mounted as a folder (USB drive, or an MTP mount): FIT workouts go into GARMIN/NewFiles/."
     formats = ("fit",)
+    takes_files = True
 
     def check(self, destination: str, options: dict[str, Any] | None = None) -> None:
         """Refuse a destination that is no watch before anything is exported or written."""
