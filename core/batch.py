@@ -9,7 +9,6 @@ roster is read lazily and only a few chunks per worker are in flight.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import multiprocessing

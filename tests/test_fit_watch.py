@@ -167,9 +167,9 @@ def test_step_names_notes_and_titles_fit_the_screen_and_put_the_side_first(sampl
 
 
 def test_a_session_letter_is_not_taken_for_an_article():
-    from planport.exporters.fit.names import workout_name
-
     import datetime as dt
+
+    from planport.exporters.fit.names import workout_name
 
     day = dt.date(2027, 12, 8)
     assert workout_name(day, "Hip strength A extra") == "12-08 Hip A"
