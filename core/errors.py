@@ -10,8 +10,9 @@ class ExitStatus(enum.IntEnum):
     """What planport's exit status means; scripts can rely on these numbers."""
 
     OK = 0
-    #: Something failed that is not the user's input: a bug, a failing plugin, or athletes of a batch
-    #: that could not be built (errors.csv says which).
+    #: Something failed that is not the user's input: a bug, a failing plugin, athletes of a batch
+    #: that could not be built (errors.csv says which), or a watch or server that failed after
+    #: files were written (the message says what was).
     FAILURE = 1
     #: Bad input or usage: a document, an option, a path. Nothing was written.
     BAD_INPUT = 2
