@@ -104,6 +104,21 @@ def plan_with_sessions(plan_data: dict, zone: str, slots: list[tuple[str, str]],
     return plan_data
 
 
+def library_plan(plan_data) -> dict:
+    """A plan with one session per library exercise."""
+    import yaml
+
+    library = yaml.safe_load(LIBRARY.read_text("utf-8"))
+    # The plan embeds exercises without the library's own planning fields (dose, progressions).
+    plan_data["exercises"] = [{k: v for k, v in e.items() if k not in ("dose", "progressions")} for e in library["exercises"]]
+    plan_data["sessions"] = [
+        {"id": f"x-{e['id']}", "date": "2026-12-07", "start_time": "07:00", "title": e["name"], "kind": "strength", "minutes": 10,
+         "blocks": [{"exercise": e["id"], "sets": 2, "reps": 10, "rest_seconds": 30}]}
+        for e in library["exercises"]
+    ]
+    return plan_data
+
+
 def export_artifacts(plan_data: dict, fmt: str, options: dict | None = None):
     import planport
 

@@ -8,10 +8,9 @@ import io
 
 import fitdecode
 import pytest
-import yaml
 from garmin_fit_sdk import Decoder, Profile, Stream
 
-from conftest import LIBRARY, SAMPLE_PLAN, export_artifacts, run_cli, write_json
+from conftest import SAMPLE_PLAN, export_artifacts, library_plan, run_cli, write_json
 
 TYPES = Profile["types"]
 
@@ -132,19 +131,6 @@ def test_walk_of_the_first_session_spelled_out(sample_plan_data):
         ("plank", 80, "ms", 20000, "left"), ("plank", 80, "ms", 20000, "right"), ("rest", 30000),
         ("plank", 80, "ms", 20000, "left"), ("plank", 80, "ms", 20000, "right"),
     ], "the workout ends on the last set, not on a rest countdown"
-
-
-def library_plan(plan_data) -> dict:
-    """A plan with one session per library exercise."""
-    library = yaml.safe_load(LIBRARY.read_text("utf-8"))
-    # The plan embeds exercises without the library's own planning fields (dose, progressions).
-    plan_data["exercises"] = [{k: v for k, v in e.items() if k not in ("dose", "progressions")} for e in library["exercises"]]
-    plan_data["sessions"] = [
-        {"id": f"x-{e['id']}", "date": "2026-12-07", "start_time": "07:00", "title": e["name"], "kind": "strength", "minutes": 10,
-         "blocks": [{"exercise": e["id"], "sets": 2, "reps": 10, "rest_seconds": 30}]}
-        for e in library["exercises"]
-    ]
-    return plan_data
 
 
 def test_titles_only_where_the_session_agrees(plan_data):

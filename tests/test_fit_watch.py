@@ -18,14 +18,13 @@ from pathlib import Path
 
 import fitdecode
 import pytest
-import yaml
 from garmin_fit_sdk import Decoder, Profile, Stream
 from test_fit import walk_steps
 
 from planport.exporters.fit import legacy
 from planport.exporters.fit.workout import encode
 
-from conftest import LIBRARY, SAMPLES, export_artifacts, run_cli, write_json
+from conftest import SAMPLES, export_artifacts, library_plan, run_cli, write_json
 
 TYPES = Profile["types"]
 DATA = Path(__file__).parent / "data"
@@ -358,18 +357,6 @@ def test_every_current_pair_maps_into_21_94_or_is_refused():
                 assert in_21_94(*pair), (category, name, pair)
     # A banded knee extension has no older counterpart at all (crunch/leg_extensions is an ab move).
     assert [p for p in refused if p[0] in RUNNER_CATEGORIES] == [("banded_exercises", "leg_extension")]
-
-
-def library_plan(plan_data) -> dict:
-    """A plan with one session per library exercise."""
-    library = yaml.safe_load(LIBRARY.read_text("utf-8"))
-    plan_data["exercises"] = [{k: v for k, v in e.items() if k not in ("dose", "progressions")} for e in library["exercises"]]
-    plan_data["sessions"] = [
-        {"id": f"x-{e['id']}", "date": "2026-12-07", "start_time": "07:00", "title": e["name"], "kind": "strength", "minutes": 10,
-         "blocks": [{"exercise": e["id"], "sets": 2, "reps": 10, "rest_seconds": 30}]}
-        for e in library["exercises"]
-    ]
-    return plan_data
 
 
 def shown(data: bytes) -> tuple[str, str, str | None]:

@@ -139,6 +139,20 @@ def test_moving_one_session_moves_one_event(sample_plan_data):
     assert all(int(e["SEQUENCE"]) == 2 for e in after.values())
 
 
+def assert_only_the_moved_event_restamped(before: dict, after: dict) -> str:
+    """One event moved: it alone has a higher SEQUENCE and a later DTSTAMP; the rest keep theirs. Its UID."""
+    assert after.keys() == before.keys()
+    changed = [uid for uid in after if after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
+    assert len(changed) == 1
+    for uid, event in after.items():
+        if uid in changed:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
+            assert event.decoded("DTSTAMP") > before[uid].decoded("DTSTAMP")
+        else:
+            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) and event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
+    return changed[0]
+
+
 def test_without_an_earlier_copy_the_stamp_is_the_plans(sample_plan_data):
     event = events(ics_of(copy.deepcopy(sample_plan_data)))[0]
     assert int(event["SEQUENCE"]) == sample_plan_data["revision"]
@@ -156,19 +170,11 @@ def test_a_changed_session_gets_a_higher_sequence_without_a_new_revision(sample_
     second = restamp(plan, ics_of(moved), first)
     before = {str(e["UID"]): e for e in events(first)}
     after = {str(e["UID"]): e for e in events(second)}
-    changed = [uid for uid in after if after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
-    assert len(changed) == 1
-    for uid, event in after.items():
-        if uid in changed:
-            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
-            assert event.decoded("DTSTAMP") > before[uid].decoded("DTSTAMP")
-        else:
-            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"])
-            assert event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
+    moved_uid = assert_only_the_moved_event_restamped(before, after)
     # Moving it back is another change: higher again, never back to the first stamp.
     third = restamp(plan_from_data(copy.deepcopy(sample_plan_data)), ics_of(copy.deepcopy(sample_plan_data)), second)
-    (back,) = [e for e in events(third) if str(e["UID"]) == changed[0]]
-    assert int(back["SEQUENCE"]) == int(after[changed[0]]["SEQUENCE"]) + 1
+    (back,) = [e for e in events(third) if str(e["UID"]) == moved_uid]
+    assert int(back["SEQUENCE"]) == int(after[moved_uid]["SEQUENCE"]) + 1
     # Unchanged input, same bytes: restamping against itself or nothing changes nothing.
     assert restamp(plan, second, second) == second
     assert restamp(plan, first, None) == first
@@ -340,14 +346,7 @@ def test_exporting_over_an_earlier_calendar_raises_the_stamps_of_changed_events_
     moved = write_json(tmp_path / "moved.json", plan_data)
     assert run_cli("export", moved, "--to", "ics", "--out", out, "-q").code == 0
     after = {str(e["UID"]): e for e in events((out / "hip-2-weeks.ics").read_bytes())}
-    changed = [uid for uid in after if after[uid].decoded("DTSTART") != before[uid].decoded("DTSTART")]
-    assert len(changed) == 1
-    for uid, event in after.items():
-        if uid in changed:
-            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) + 1
-            assert event.decoded("DTSTAMP") > before[uid].decoded("DTSTAMP")
-        else:
-            assert int(event["SEQUENCE"]) == int(before[uid]["SEQUENCE"]) and event.decoded("DTSTAMP") == before[uid].decoded("DTSTAMP")
+    assert_only_the_moved_event_restamped(before, after)
     fresh = run_cli("export", moved, "--to", "ics", "--out", tmp_path / "fresh", "-q")
     assert fresh.code == 0 and (tmp_path / "fresh" / "hip-2-weeks.ics").read_bytes() != (out / "hip-2-weeks.ics").read_bytes(), "a new folder has no history"
 
