@@ -118,7 +118,7 @@ def main() -> None:
         roster.write(path, args.athletes)
         template = load_template(default_template_path())
         plans = [build_checked(entry.athlete, template, "bench") for entry in read_entries(str(path))]
-    exporter = fit.exporter
+    from planport.exporters.fit import exporter
     per_athlete: dict[str, list[float]] = {"sdk": [], "fast": []}
     messages_only = []
     counts = []
