@@ -544,3 +544,11 @@ def test_the_shell_completes_files_folders_and_formats(words, expected):
     result = run_cli(env={"_PLANPORT_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)})
     assert result.code == 0, result.err
     assert result.out.splitlines() == [expected]
+
+
+def test_debug_shows_the_traceback_of_a_file_system_refusal_and_still_exits_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run_cli("--debug", "export", SAMPLE_PLAN, "--to", "ics", "--out", blocker / "sub")
+    assert result.code == 2
+    assert "Traceback" in result.err and result.err.splitlines()[-1] == f"planport: error: {blocker / 'sub'}: is under {blocker}, which is a file"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import traceback
 
 import click
 
@@ -103,6 +102,12 @@ def _show_click_error(e: click.ClickException) -> None:
     _error(e.format_message() + hint)
 
 
+def _print_traceback() -> None:
+    import traceback  # only under --debug: not worth its import at every start
+
+    traceback.print_exc()
+
+
 def run(argv: list[str], plugins: Plugins | None = None) -> int:
     """Run ``planport ARGV``; the exit status. Errors are reported on standard error, one line each.
 
@@ -126,12 +131,12 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         return ExitStatus.INTERRUPTED
     except PlanportError as e:
         if app.debug:
-            traceback.print_exc()
+            _print_traceback()
         _error(str(e))
         return e.exit_code
     except OSError as e:  # the file system refused: a full disk, a folder in the way, a name too long
         if app.debug:
-            traceback.print_exc()
+            _print_traceback()
         reason = e.strerror or str(e)
         name = os.fsdecode(e.filename) if isinstance(e.filename, (str, bytes, os.PathLike)) else e.filename
         _error(f"{name}: {reason}" if name is not None else reason)
@@ -143,7 +148,7 @@ def run(argv: list[str], plugins: Plugins | None = None) -> int:
         return ExitStatus.FAILURE
     except Exception as e:  # the last line of defence: one line, no traceback unless asked
         if app.debug:
-            traceback.print_exc()
+            _print_traceback()
         _error(f"unexpected {type(e).__name__}: {e} (run with --debug for details)")
         return ExitStatus.FAILURE
     return int(code) if isinstance(code, int) else ExitStatus.OK
