@@ -128,7 +128,7 @@ def main() -> None:
         a, b = exporter.export(plan, {"encoder": "sdk"}), exporter.export(plan, {"encoder": "fast"})
         assert [x.data for x in a] == [x.data for x in b], "the encoders disagree"
         spent = medians_us([lambda p=plan: exporter.export(p, {"encoder": "sdk"}), lambda p=plan: exporter.export(p, {"encoder": "fast"}),
-                            lambda p=plan: [fit.workout_messages(p, s) for s in p.ordered_sessions]], calls)
+                            lambda p=plan: fit.workout_files(p, p.ordered_sessions)], calls)
         per_athlete["sdk"].append(spent[0] / 1e3), per_athlete["fast"].append(spent[1] / 1e3), messages_only.append(spent[2] / 1e3)
     s, f = med(per_athlete["sdk"]), med(per_athlete["fast"])
     print(f"per athlete, FIT exporter's export(), {len(plans)} bench roster athletes ({med(counts):.0f} workouts median, {min(counts)}-{max(counts)}):")
