@@ -58,7 +58,7 @@ browser:
 		echo "planport: $(CHROMIUM) is missing and installing it needs root (apt-get install chromium fonts-liberation); the browser tests will skip"; \
 	fi
 
-# Every figure of bench/RESULTS.md from one run (about 40 minutes on a 2-core machine: the
+# Every figure of bench/RESULTS.md from one run (about an hour on a 2-core machine: the
 # 20,000-athlete roster for peak memory is most of it; `bench/batch.py --memory 1000` is quicker).
 bench: $(STAMP)
 	$(BIN)/python bench/batch.py
