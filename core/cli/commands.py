@@ -440,11 +440,8 @@ def build(
         except InputError as e:
             raise _as_typed(e, publish_url).with_source(gate.display_name(athlete_file)) from None
     also: list[tuple[Path, bytes]] = []
-    if plan_file == "-" or not (plan_file or formats or summary or deliveries):
-        to_stdout = True
-        sys.stdout.buffer.write(plan.dumps())
-        sys.stdout.buffer.flush()
-    elif plan_file:
+    plan_to_stdout = plan_file == "-" or not (plan_file or formats or summary or deliveries)
+    if plan_file and not plan_to_stdout:
         also.append((Path(plan_file), plan.dumps()))  # written with the export's files, all or none
     if exported is not None:
         deliver_export(exported, out, quiet, also)
@@ -454,6 +451,10 @@ def build(
         write_atomic(also[0][0], also[0][1])
         if not quiet:
             err(f"wrote {plan_file}")
+    if plan_to_stdout:  # last: standard output gets the plan only once the files are in place
+        to_stdout = True
+        sys.stdout.buffer.write(plan.dumps())
+        sys.stdout.buffer.flush()
     if summary:
         from ..summary import summary_table
 
