@@ -423,7 +423,7 @@ class Writer:
         planned = self.targets(list(artifacts))
         others = [(Path(target), data) for target, data in also]
         self._check_in_the_way(planned)
-        ours = {os.path.normcase(str(t.resolve())).casefold() for t, _ in planned}
+        ours = {os.path.normcase(str(t.resolve())).casefold() for t, _ in planned} if others else set()
         for target, _ in others:
             if os.path.normcase(str(target.resolve())).casefold() in ours:
                 raise OSError(errno.EEXIST, "is also one of the export's files; save the plan elsewhere", str(target))
