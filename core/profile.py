@@ -44,7 +44,6 @@ class AthleteProfile:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AthleteProfile:
         """A profile from a document that passed the athlete schema and its checks."""
-        window = d.get("minutes")
         return cls(
             id=d["id"],
             name=d["name"],
@@ -58,7 +57,7 @@ class AthleteProfile:
             equipment=frozenset(d["equipment"]) if "equipment" in d else DEFAULT_EQUIPMENT,
             start_time=dt.time.fromisoformat(d.get("start_time", "07:00")),
             start_times={day: dt.time.fromisoformat(t) for day, t in d.get("start_times", {}).items()},
-            minutes=Amount(window["min"], window["max"], True) if window else Amount(15, 20, True),
+            minutes=Amount.from_json(d.get("minutes")) or Amount(15, 20, True),
             run_minutes=d.get("run_minutes", 45),
             heavy_after_long_run=d.get("heavy_after_long_run", False),
             deload_every=d.get("deload_every"),

@@ -109,7 +109,6 @@ class SessionType:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionType:
-        window = d.get("minutes")
         return cls(
             id=d["id"],
             title=d["title"],
@@ -117,7 +116,7 @@ class SessionType:
             load=d["load"],
             blocks=tuple(TemplateBlock.from_dict(b) for b in d["blocks"]),
             place_on=frozenset(d["place_on"]) if "place_on" in d else None,
-            minutes=Amount(window["min"], window["max"], True) if window else None,
+            minutes=Amount.from_json(d.get("minutes")),
             notes=d.get("notes"),
         )
 
