@@ -246,6 +246,17 @@ def _check_target(target: Path) -> None:
         raise OSError(errno.EISDIR, "a folder is in the way of this file", str(target))
 
 
+def _check_in_the_way(target: Path, root: Path | None = None) -> None:
+    """A folder where the file goes, or a file where one of its folders goes (up to ``root``, or
+    the first folder that exists): refused before anything is written."""
+    _check_target(target)
+    parent = target.parent
+    while parent != root and not parent.is_dir() and parent.parent != parent:
+        if parent.exists() or parent.is_symlink():
+            raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
+        parent = parent.parent
+
+
 def _make_folders(folder: Path) -> list[Path]:
     """Make ``folder`` and any missing parents; the folders made, outermost first (to remove on failure)."""
     missing: list[Path] = []
@@ -407,15 +418,8 @@ class Writer:
             probe = probe.parent
 
     def _check_in_the_way(self, planned: list[tuple[Path, Artifact]]) -> None:
-        """A folder where a file goes, or a file where a folder goes: refused before anything is written."""
         for target, _ in planned:
-            if target.is_dir():
-                raise OSError(errno.EISDIR, "a folder is in the way of this file", str(target))
-            parent = target.parent
-            while parent != self.root and not parent.is_dir():
-                if parent.exists() or parent.is_symlink():
-                    raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
-                parent = parent.parent
+            _check_in_the_way(target, self.root)
 
     def write(self, artifacts: Iterable[Artifact], also: Iterable[tuple[Path, bytes]] = ()) -> list[Path]:
         """Write ``artifacts`` under the root and each ``also`` file (a path anywhere, such as
@@ -428,12 +432,7 @@ class Writer:
             if os.path.normcase(str(target.resolve())).casefold() in ours:
                 raise OSError(errno.EEXIST, "is also one of the export's files; save the plan elsewhere", str(target))
         for target, _ in others:
-            _check_target(target)
-            parent = target.parent
-            while not parent.is_dir() and parent.parent != parent:
-                if parent.exists() or parent.is_symlink():
-                    raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
-                parent = parent.parent
+            _check_in_the_way(target)
         transaction = _Transaction()
         try:
             if planned or not others:
