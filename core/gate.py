@@ -310,8 +310,9 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
         return [Problem(p.pointer, p.message, source) for p in not_plain]
     validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
-    patterned = set()  # pointers a pattern already refused: "2027-3-14" is not also "not a real date"
     errors = [_narrow(error) for error in validator.iter_errors(data)]
+    # Values a pattern already refused: "2027-3-14" is not also "not a real date".
+    patterned = {pointer(e.absolute_path) for e in errors if e.validator == "pattern"}
     # Names propertyNames refused say what they should be; additionalProperties need not repeat them.
     misnamed = {pointer([*e.absolute_path, e.instance]) for e in errors if "propertyNames" in e.relative_schema_path and isinstance(e.instance, str)}
     for error in errors:
@@ -322,13 +323,10 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
             problems += [Problem(key, "unknown property", source) for key in keys if key not in misnamed]
         elif error.validator == "required" and isinstance(error.instance, dict):
             problems += [Problem(f"{at}/{_escape_pointer(k)}", "required, but missing", source) for k in error.validator_value if k not in error.instance]
-        else:
+        elif not (error.validator == "format" and at in patterned):
             if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
                 at += f"/{_escape_pointer(error.instance)}"  # the name is the bad value
-            if error.validator == "pattern":
-                patterned.add(at)
             problems.append(Problem(at, _message(error), source))
-    problems = [p for p in problems if not (p.pointer in patterned and p.message.endswith(("is not a real date", "is not a real date and time")))]
     return sorted(set(problems), key=lambda p: (_pointer_key(p.pointer), p.message))
 
 
