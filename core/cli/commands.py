@@ -47,12 +47,10 @@ def _complete_formats(ctx: click.Context, param: click.Parameter, incomplete: st
 
     done, _, last = incomplete.rpartition(",")
     prefix = f"{done}," if done else ""
-    app = ctx.find_root().obj  # completion runs outside the command: no current context to ask
-    if app is None:
-        from ..plugins import Plugins
+    from ..plugins import Plugins
 
-        app = type("App", (), {"plugins": Plugins.discover()})
-    plugins = app.plugins
+    app = ctx.find_root().obj  # completion runs outside the command: no current context to ask
+    plugins = app.plugins if app is not None else Plugins.discover()
     return [CompletionItem(prefix + name) for name in plugins.names() if name.startswith(last)]
 
 
