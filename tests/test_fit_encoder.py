@@ -425,6 +425,38 @@ def test_any_values_give_the_sdks_bytes_or_the_sdks_error(messages):
     assert reader.is_fit() and reader.check_integrity()
 
 
+# --- what the encoder remembers -----------------------------------------------------------
+
+
+def test_a_remembered_message_gives_the_bytes_of_a_fresh_one():
+    plan = Plan.from_dict(json.loads(SAMPLE_PLAN.read_text()))
+    files = fit.workout_files(plan, list(plan.ordered_sessions))
+    fit_encoder._memo.clear()
+    cold = [encode_fast(messages) for _, messages in files]
+    assert fit_encoder._memo, "planport's steps are remembered"
+    assert [encode_fast(messages) for _, messages in files] == cold
+    assert cold == [sdk_encoder_bytes(messages) for _, messages in files]
+
+
+@pytest.mark.parametrize("values", [[1, True, 1.0], [0, False, 0.0, -0.0], ["1", 1]], ids=["one", "zero", "text"])
+def test_equal_values_of_other_types_are_not_taken_for_a_remembered_one(values):
+    """1, True and 1.0 are equal and hash alike: each is encoded (or refused) as the SDK does it,
+    whichever of them came first."""
+    for order in (values, values[::-1]):
+        for value in order:
+            messages = [(STEP, {"message_index": 0, "duration_type": "reps", "duration_value": value, "target_type": "open"})]
+            encodes_as_the_sdk(messages)
+
+
+def test_a_full_memory_is_emptied_and_the_bytes_stay_the_same(monkeypatch):
+    monkeypatch.setattr(fit_encoder, "_MEMO_SIZE", 3)
+    fit_encoder._memo.clear()
+    plan = Plan.from_dict(json.loads(SAMPLE_PLAN.read_text()))
+    for _, messages in fit.workout_files(plan, list(plan.ordered_sessions))[:4]:
+        assert encode_fast(messages) == sdk_encoder_bytes(messages)
+        assert len(fit_encoder._memo) <= 3
+
+
 # --- CRC ---------------------------------------------------------------------------------------
 
 
@@ -438,3 +470,11 @@ def test_the_table_crcs_are_the_fit_crc(data, start):
     calculator = CrcCalculator()
     calculator._crc = start
     assert fit_encoder.crc_wordwise(data, start) == calculator.add_bytes(data, 0, len(data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.integers(0, 0xFFFF))
+def test_a_crc_worked_out_from_zero_carries_over_to_any_start(data, start):
+    """What lets a message's CRC be worked out once: crc(data, start) == crc(data, 0) ^ zeros(start)."""
+    low, high = fit_encoder.crc_after_zeros(len(data))
+    assert low[start & 0xFF] ^ high[start >> 8] ^ fit_encoder.crc_wordwise(data) == fit_encoder.crc_bytewise(data, start)

@@ -20,6 +20,11 @@ message number is first seen. What is reproduced from the SDK Encoder (21.218):
 - an enum given by name takes the first number the profile gives that name;
 - a datetime becomes ``int(timestamp) - 631065600`` (seconds since 1989-12-31T00:00:00Z).
 
+A message whose values are all texts and integers is remembered per process (bounded) with its
+bytes and their CRC, worked out from 0: the CRC is linear, so that CRC carries over to wherever
+the message appears (``crc_after_zeros``). A roster's workouts repeat most of their steps, so most
+of a file is looked up rather than encoded, and its CRC stepped over a message at a time.
+
 Whatever else could reach the SDK (naive datetimes, whose meaning depends on the machine's
 zone; numbers given as strings; names that parse as numbers; booleans; non-finite floats;
 developer fields; empty lists; values the SDK rejects) raises :class:`Unsupported` in
@@ -30,6 +35,8 @@ bytes, or the error, are the SDK's own.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import math
 import struct
 import sys
@@ -48,6 +55,7 @@ LOCAL_SLOTS = FIT.LOCAL_MESG_NUM_MASK + 1
 SKIPPED_KEYS = ("mesg_num", "developer_fields")
 STRING = FIT.BASE_TYPE["STRING"]
 LOCAL_HEADERS = [bytes((local,)) for local in range(LOCAL_SLOTS)]  # a data message's header byte
+DEFINITION_HEADERS = [bytes((FIT.MESG_DEFINITION_MASK | local,)) for local in range(LOCAL_SLOTS)]
 
 
 class Unsupported(Exception):
@@ -109,6 +117,29 @@ def crc_wordwise(data: bytes, value: int = 0) -> int:
     if even != len(data):
         value = (value >> 8) ^ BYTE_TABLE[(value ^ data[-1]) & 0xFF]
     return value
+
+
+def crc_after_zeros(length: int) -> tuple[list[int], list[int]]:
+    """What ``length`` zero bytes do to a CRC, as tables for its low and high byte.
+
+    The CRC is linear over GF(2) in its start value and the data together, so
+    ``crc(data, start) == crc(data, 0) ^ crc(bytes(len(data)), start)``, and the second term
+    is ``low[start & 0xFF] ^ high[start >> 8]``: a message's CRC contribution, worked out once,
+    carries over to wherever it appears in any file."""
+    return _zeros_tables(length)
+
+
+@functools.lru_cache(maxsize=1024)  # one per distinct message length
+def _zeros_tables(length: int) -> tuple[list[int], list[int]]:
+    zeros = bytes(length)
+    basis = [crc_wordwise(zeros, 1 << bit) for bit in range(16)]
+    low, high = [0] * 256, [0] * 256
+    for value in range(1, 256):
+        lowest = value & -value
+        bit = lowest.bit_length() - 1
+        low[value] = low[value ^ lowest] ^ basis[bit]
+        high[value] = high[value ^ lowest] ^ basis[bit + 8]
+    return low, high
 
 
 # --- fields from the profile ----------------------------------------------------------
@@ -255,62 +286,141 @@ def profile_version() -> int:
 def encode_fast(messages: list[tuple[int, dict]]) -> bytes:
     """The FIT file of ``messages`` ((message number, fields) pairs); Unsupported where the SDK must write it."""
     try:
-        body = _encode_messages(messages)
+        body, pieces = _encode_messages(messages)
     except (ValueError, OverflowError, struct.error) as e:  # the SDK fails here too, and says so its own way
         raise Unsupported(f"{type(e).__name__}: {e}") from e
     header = struct.pack("<BBHI4s", HEADER_SIZE, PROTOCOL_VERSION, profile_version(), len(body), b".FIT")
     header += struct.pack("<H", crc_bytewise(header))
-    return header + body + struct.pack("<H", crc_wordwise(body, crc_wordwise(header)))
+    return header + body + struct.pack("<H", _crc_of_pieces(pieces, crc_bytewise(header)))
 
 
-def _encode_messages(messages: list[tuple[int, dict]]) -> bytes:
+#: A stretch of the body for the CRC: (its record header byte, or -1 when the stretch has it
+#: already; the CRC of the rest from 0; crc_after_zeros of the rest's length).
+Piece = tuple[int, int, tuple[list[int], list[int]]]
+
+
+@functools.lru_cache(maxsize=4096)  # definitions repeat from file to file
+def _stretch(data: bytes) -> Piece:
+    return -1, crc_wordwise(data), crc_after_zeros(len(data))
+
+
+def _crc_of_pieces(pieces: list[Piece], value: int) -> int:
+    """The CRC over the body, continuing from ``value``: what crc_wordwise(body, value) gives,
+    stepping over each stretch with its CRC worked out when it was first encoded."""
+    table = BYTE_TABLE
+    for header, crc, (low, high) in pieces:
+        if header >= 0:
+            value = (value >> 8) ^ table[(value ^ header) & 0xFF]
+        value = low[value & 0xFF] ^ high[value >> 8] ^ crc
+    return value
+
+
+class _Encoded(NamedTuple):
+    """One message's encoding: the number of its shape (message number, then number, size and
+    base type of each field), the flat definition triples, each field's bytes, those bytes joined, and what
+    the CRC needs to step over them without reading them again."""
+
+    shape_id: int  # its shape's number: the same for the same shape while remembered, never reused
+    definitions: list[int]
+    data: list[bytes]
+    joined: bytes
+    crc: int  # the CRC of ``joined`` from 0
+    zeros: tuple[list[int], list[int]]  # crc_after_zeros(len(joined))
+    #: (global number, {(field number, size)}): what a slot holds; matches a message with the
+    #: same fields in any order. Only ever put in a slot with this message's own definitions.
+    layout: tuple
+    definition: Piece  # its definition message after the header byte, as a stretch for the CRC
+    definition_tail: bytes  # the same bytes
+
+
+#: Value types whose equal values always encode alike. The exact type is checked, so True (equal
+#: to 1) is never looked up. Floats are left out (-0.0 == 0.0 encode apart in a float field), and
+#: so are datetimes (equal instants, but the SDK refuses a naive one) and lists (not hashable).
+_MEMO_TYPES = frozenset((str, int, type(None)))
+#: Messages remembered per process: the steps of a roster's workouts repeat from file to file
+#: and athlete to athlete. Cleared when full, so memory stays bounded.
+_MEMO_SIZE = 50_000
+_memo: dict[tuple, _Encoded] = {}
+# Shapes by number: an int is quicker to look up than a tuple of some thirty. A number is never
+# given twice, so a shape forgotten and numbered again only misses, never meets another's.
+_shape_ids: dict[tuple, int] = {}
+_shape_numbers = itertools.count()
+
+
+def _encode_message(mesg_num: int, mesg: dict) -> _Encoded:
+    """One message's fields as the SDK writes them; remembered when every value is of a type in
+    ``_MEMO_TYPES`` (the key holds the names and values in the dict's order)."""
+    key = None
+    if _MEMO_TYPES.issuperset(map(type, mesg.values())):
+        key = (mesg_num, *mesg.items())
+        found = _memo.get(key)
+        if found is not None:
+            return found
+    fields = _message_fields(mesg_num)
+    definitions: list[int] = []  # (field number, size, base type) per field, flat: one bytes() makes the definition
+    data: list[bytes] = []
+    max_size = FIT.MAX_FIELD_SIZE
+    for name, value in mesg.items():
+        field = fields.get(name)
+        if field is None:
+            if value is not None and (name in fields or (name == "developer_fields" and value)):
+                raise Unsupported(f"field {name}")
+            continue  # not a field of this message, or None: the SDK leaves it out
+        if value is None:
+            continue
+        num, type_byte, encode_value = field
+        if type(value) is list:
+            if not value:  # the SDK defines size 0 but writes a null for an empty string list
+                raise Unsupported("an empty list")
+            raw = b"".join([encode_value(v) for v in value])  # strings each with a null, as the SDK joins them
+        else:
+            raw = encode_value(value)
+        size = len(raw)
+        if size > max_size:
+            raise Unsupported(f"field {name} is longer than {max_size} bytes")
+        definitions += (num, size, type_byte)
+        data.append(raw)
+    if not data:
+        raise Unsupported("a message without fields")
+    joined = b"".join(data)
+    shape = (mesg_num, *definitions)
+    shape_id = _shape_ids.get(shape)
+    if shape_id is None:
+        if len(_shape_ids) >= _MEMO_SIZE:
+            _shape_ids.clear()
+        shape_id = _shape_ids[shape] = next(_shape_numbers)
+    layout = (mesg_num, frozenset(zip(definitions[::3], definitions[1::3])))  # the base type follows from the number
+    tail = struct.pack("<BBHB", 0, FIT.ARCH_LITTLE_ENDIAN, mesg_num, len(data)) + bytes(definitions)
+    encoded = _Encoded(shape_id, definitions, data, joined, crc_wordwise(joined), crc_after_zeros(len(joined)), layout, _stretch(tail), tail)
+    if key is not None:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = encoded
+    return encoded
+
+
+def _encode_messages(messages: list[tuple[int, dict]]) -> tuple[bytes, list[Piece]]:
+    """The body of the file, and the same as pieces for ``_crc_of_pieces``."""
     parts: list[bytes] = []
+    pieces: list[Piece] = []
     # The SDK's 16 local slots, each holding a layout: (global number, {(field number, size)}),
     # which matches a message with the same fields in any order.
     slots: list[tuple | None] = [None] * LOCAL_SLOTS
     slot_of: dict[tuple, int] = {}  # layout -> its slot, while it holds one
-    # A message's shape (its number, then number, size and base type of each field, in its
-    # order) -> (slot, layout, same order as the slot's definition): a tuple of ints is
-    # quicker to make and to look up than a layout, and most messages repeat a shape.
-    known_shapes: dict[tuple, tuple[int, tuple, bool]] = {}
+    # A message's shape number -> (slot, layout, same order as the slot's definition): most
+    # messages repeat a shape.
+    known_shapes: dict[int, tuple[int, tuple, bool]] = {}
     slot_orders: list[list[int]] = [[] for _ in range(LOCAL_SLOTS)]
     next_local = 0
-    max_size = FIT.MAX_FIELD_SIZE
     for mesg_num, mesg in messages:
         if type(mesg_num) is not int or type(mesg) is not dict:
             raise Unsupported("message number or fields of another type")
-        fields = _message_fields(mesg_num)
-        definitions: list[int] = []  # (field number, size, base type) per field, flat: one bytes() makes the definition
-        data: list[bytes] = []
-        for name, value in mesg.items():
-            field = fields.get(name)
-            if field is None:
-                if value is not None and (name in fields or (name == "developer_fields" and value)):
-                    raise Unsupported(f"field {name}")
-                continue  # not a field of this message, or None: the SDK leaves it out
-            if value is None:
-                continue
-            num, type_byte, encode_value = field
-            if type(value) is list:
-                if not value:  # the SDK defines size 0 but writes a null for an empty string list
-                    raise Unsupported("an empty list")
-                raw = b"".join([encode_value(v) for v in value])  # strings each with a null, as the SDK joins them
-            else:
-                raw = encode_value(value)
-            size = len(raw)
-            if size > max_size:
-                raise Unsupported(f"field {name} is longer than {max_size} bytes")
-            definitions += (num, size, type_byte)
-            data.append(raw)
-        if not data:
-            raise Unsupported("a message without fields")
-
-        shape = (mesg_num, *definitions)
-        known = known_shapes.get(shape)
+        encoded = _encode_message(mesg_num, mesg)
+        known = known_shapes.get(encoded.shape_id)
         if known is not None and slots[known[0]] is known[1]:
             local, _, same_order = known
         else:
-            layout = (mesg_num, frozenset(zip(definitions[::3], definitions[1::3])))  # the base type follows from the number
+            layout, definitions = encoded.layout, encoded.definitions
             local_or_none = slot_of.get(layout)
             if local_or_none is None:
                 local = next_local & FIT.LOCAL_MESG_NUM_MASK
@@ -321,19 +431,24 @@ def _encode_messages(messages: list[tuple[int, dict]]) -> bytes:
                 slots[local] = layout
                 slot_of[layout] = local
                 slot_orders[local] = definitions
-                parts.append(struct.pack("<BBBHB", FIT.MESG_DEFINITION_MASK | local, 0, FIT.ARCH_LITTLE_ENDIAN, mesg_num, len(data)))
-                parts.append(bytes(definitions))
+                header = FIT.MESG_DEFINITION_MASK | local
+                parts.append(DEFINITION_HEADERS[local])
+                parts.append(encoded.definition_tail)
+                pieces.append((header, *encoded.definition[1:]))
             else:
                 local = local_or_none
             same_order = slot_orders[local] == definitions
-            known_shapes[shape] = (local, slots[local], same_order)  # type: ignore[assignment]
+            known_shapes[encoded.shape_id] = (local, slots[local], same_order)  # type: ignore[assignment]
         parts.append(LOCAL_HEADERS[local])
         if same_order:
-            parts += data
+            parts.append(encoded.joined)
+            pieces.append((local, encoded.crc, encoded.zeros))
         else:  # the layout is in a slot in another order: the data follows the stored definition
-            by_num = dict(zip(definitions[::3], data))
-            parts += [by_num[num] for num in slot_orders[local][::3]]
-    return b"".join(parts)
+            by_num = dict(zip(encoded.definitions[::3], encoded.data))
+            reordered = b"".join([by_num[num] for num in slot_orders[local][::3]])
+            parts.append(reordered)
+            pieces.append(_stretch(LOCAL_HEADERS[local] + reordered))
+    return b"".join(parts), pieces
 
 
 def encode_sdk(messages: list[tuple[int, dict]]) -> bytes:

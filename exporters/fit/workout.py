@@ -13,6 +13,7 @@ encoding goes through ``encode(messages)``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ def says_the_same(exercise: Exercise) -> bool:
     return exercise.fit.title is None and _words(exercise.fit.exercise_name) == _words(exercise.name)
 
 
+@functools.lru_cache(maxsize=1024)  # a library's few exercises, asked for at every block of every workout
 def mapping(exercise: Exercise, compat: str = "current") -> Mapping:
     """The step's numbers and title; KeyError("category" | "exercise_name" | "legacy") when there are none.
 
@@ -138,7 +140,13 @@ def block_steps(plan: Plan, block: Block, first_index: int, last: bool, compat: 
 
     When ``last``, the final set has no rest after it: the sets before it loop with their
     rest, and the final one follows the repeat on its own."""
-    exercise = plan.exercise(block.exercise)
+    return [dict(step) for step in _block_steps(block, plan.exercise(block.exercise), first_index, last, compat)]
+
+
+# A roster's plans share most blocks; the steps of one are made once per process (fresh
+# dicts are handed out, since the caller numbers them).
+@functools.lru_cache(maxsize=8192)
+def _block_steps(block: Block, exercise: Exercise, first_index: int, last: bool, compat: str) -> tuple[dict, ...]:
     fit = mapping(exercise, compat)
     unit, amount = block.dose
     if unit == "hold_seconds":
@@ -178,8 +186,7 @@ def block_steps(plan: Plan, block: Block, first_index: int, last: bool, compat: 
         steps = one_set()
     else:
         steps = one_set() + rest + repeat(block.sets)
-    assert len(steps) == step_count(plan, block, last)
-    return steps
+    return tuple(steps)
 
 
 # --- workouts: a session, or a part of one ---------------------------------------------
