@@ -246,15 +246,20 @@ def _check_target(target: Path) -> None:
         raise OSError(errno.EISDIR, "a folder is in the way of this file", str(target))
 
 
-def _check_in_the_way(target: Path, root: Path | None = None) -> None:
+def _check_in_the_way(target: Path, root: Path | None = None, fine: set[Path] | None = None) -> None:
     """A folder where the file goes, or a file where one of its folders goes (up to ``root``, or
-    the first folder that exists): refused before anything is written."""
+    the first folder that exists): refused before anything is written. ``fine`` holds folders
+    already checked (and gets this target's)."""
     _check_target(target)
+    if fine is not None and target.parent in fine:
+        return
     parent = target.parent
     while parent != root and not parent.is_dir() and parent.parent != parent:
         if parent.exists() or parent.is_symlink():
             raise OSError(errno.ENOTDIR, f"{parent} is a file, where a folder is needed", str(target))
         parent = parent.parent
+    if fine is not None:
+        fine.add(target.parent)
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -303,9 +308,12 @@ class _Transaction:
         self.made: list[Path] = []  # folders this export created, outermost first
         self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
         self.committed: list[tuple[Path, Path | None]] = []  # (target, its previous contents kept aside, or None if it is new)
+        self.ready: set[Path] = set()  # folders that exist now (made or found), looked at once
 
     def folders(self, folder: Path) -> None:
-        self.made += _make_folders(folder)
+        if folder not in self.ready:
+            self.made += _make_folders(folder)
+            self.ready.add(folder)
 
     def stage(self, target: Path, data: bytes, fsync: bool) -> None:
         self.folders(target.parent)
@@ -400,10 +408,13 @@ class Writer:
             raise UnsafePath(f"artifact paths {first!r} and {second!r} {why}; they cannot both be written")
         self._check_root()
         real_root = self.root.resolve()
+        inside: dict[Path, bool] = {}  # a folder resolved once, however many files go in it
         for target, artifact in planned:
             # A symlink inside the output folder must not lead the write outside it.
-            resolved = target.parent.resolve() / target.name
-            if not resolved.is_relative_to(real_root):
+            folder = target.parent
+            if folder not in inside:
+                inside[folder] = folder.resolve().is_relative_to(real_root)
+            if not inside[folder]:
                 raise UnsafePath(f"artifact path {artifact.path!r} leads outside {self.root} through a link")
         return planned
 
@@ -418,8 +429,9 @@ class Writer:
             probe = probe.parent
 
     def _check_in_the_way(self, planned: list[tuple[Path, Artifact]]) -> None:
+        folders: set[Path] = set()  # folders already found fine, checked once
         for target, _ in planned:
-            _check_in_the_way(target, self.root)
+            _check_in_the_way(target, self.root, folders)
 
     def write(self, artifacts: Iterable[Artifact], also: Iterable[tuple[Path, bytes]] = ()) -> list[Path]:
         """Write ``artifacts`` under the root and each ``also`` file (a path anywhere, such as
