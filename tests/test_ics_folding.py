@@ -1,4 +1,5 @@
-"""Folding each distinct long line once gives icalendar's own bytes."""
+"""What planport has icalendar do once (folding a long line, making a value shared by events
+and its content line) gives icalendar's own bytes."""
 
 from __future__ import annotations
 
@@ -48,3 +49,78 @@ def test_made_up_long_texts_fold_as_icalendar_folds(sample_plan_data, texts):
         session["title"] = text[:200]
     (artifact,) = export_artifacts(data, "ics")
     assert artifact.data == without_the_cache(lambda: export_artifacts(data, "ics")[0].data)
+
+
+# --- values shared by events ---------------------------------------------------------------
+
+OPTION_SETS = [
+    {},
+    {"alarm_minutes": 30, "location": "Track; lane 3, gym", "url": "https://example.org/plan"},
+    {"all_day": True, "alarm_minutes": 0, "how_to": False},
+    {"calendar_name": "Hips, Spring"},
+]
+
+
+def afresh_and_shared(plan, options):
+    """The calendar's bytes with every value made afresh and with shared values."""
+    from planport.exporters.ics import calendars
+
+    sessions = plan.ordered_sessions
+    return (calendars.calendar(plan, sessions, options, sharing=False).to_ical(),
+            calendars.calendar(plan, sessions, options).to_ical())
+
+
+def test_shared_values_give_the_bytes_of_values_made_afresh():
+    import planport
+
+    for path in sorted((SAMPLES / "athletes").glob("*.yaml")):
+        plan = planport.build(path)
+        for options in OPTION_SETS:
+            afresh, shared = afresh_and_shared(plan, options)
+            assert shared == afresh, (path.name, options)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=200), min_size=1, max_size=4),
+       st.sampled_from(OPTION_SETS), st.integers(0, 5))
+def test_made_up_plans_with_shared_values_give_the_bytes_of_values_made_afresh(sample_plan_data, texts, options, revision):
+    import planport
+
+    data = copy.deepcopy(sample_plan_data)
+    data["revision"] = revision
+    for session, text in zip(data["sessions"], texts):
+        session["notes"] = text
+        session["title"] = text[:120] or "Hips"
+    plan = planport.plan_from_dict(data)
+    afresh, shared = afresh_and_shared(plan, options)
+    assert shared == afresh
+
+
+def test_a_changed_event_among_unchanged_ones_gets_its_own_stamp(sample_plan_data):
+    """Stamps are shared by the events that have the same one, and only by them."""
+    from icalendar import Calendar
+
+    import planport
+    from planport.exporters.ics import calendars
+
+    plan = planport.plan_from_dict(copy.deepcopy(sample_plan_data))
+    sessions = plan.ordered_sessions
+    first = calendars.session_uid(plan, sessions[0])
+    later = calendars.Stamp(plan.revision + 3, plan.created + calendars.dt.timedelta(hours=1))
+    written = calendars.calendar(plan, sessions, {}, stamps={first: later}).to_ical()
+    assert written == calendars.calendar(plan, sessions, {}, stamps={first: later}, sharing=False).to_ical()
+    events = Calendar.from_ical(written).walk("VEVENT")
+    assert [int(e["SEQUENCE"]) for e in events] == [plan.revision + 3] + [plan.revision] * (len(events) - 1)
+    assert events[0].decoded("DTSTAMP") == later.dtstamp
+    assert {e.decoded("DTSTAMP") for e in events[1:]} == {plan.created}
+
+
+def test_the_process_wide_texts_are_forgotten_when_full(monkeypatch):
+    import planport
+    from planport.exporters.ics import calendars
+
+    monkeypatch.setattr(calendars, "SHARED_TEXTS", calendars.Shared(limit=5))
+    plan = planport.build(SAMPLES / "athletes" / "marathoner.yaml")
+    afresh, shared = afresh_and_shared(plan, {})
+    assert shared == afresh
+    assert len(calendars.SHARED_TEXTS._made) <= 5

@@ -20,12 +20,15 @@ then require an ORGANIZER, and RFC 4791 forbids METHOD in stored CalDAV objects)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from icalendar import Alarm, Calendar, Component, Event, vText
+from icalendar.parser import Contentline
 
 from planport.core.card import session_card
 from planport.core.model import Plan, Session
@@ -53,6 +56,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
+@functools.lru_cache(maxsize=8192)  # the same titles and cards, event after event
 def clean_text(text: str, single_line: bool = False) -> str:
     """``text`` as RFC 5545 TEXT allows it: CR and CRLF become line feeds (or spaces when
     the property is one line, like a calendar name), other control characters become U+FFFD
@@ -101,16 +105,88 @@ class Stamp:
         return Stamp(max(self.sequence + 1, plan.revision), max(self.dtstamp + dt.timedelta(seconds=1), plan.created))
 
 
+class Shared:
+    """Property values icalendar makes once and every event that has the same one is given.
+
+    ``add`` puts a value made by icalendar's own ``Component.add`` (on a scratch event) into the
+    event with ``encode=False``, so the event holds exactly the object icalendar would have made;
+    ``line`` gives the content line icalendar made of it the first time it was written. What is
+    saved is making both again for each of a plan's fifty events (texts, categories, the plan's
+    stamp). Not for datetimes other than DTSTAMP and LAST-MODIFIED (written in UTC): equal
+    datetimes in two zones are one key. The values are never changed once made: planport replaces a property
+    (``stamp_event``), it does not edit one."""
+
+    def __init__(self, enabled: bool = True, limit: int | None = None):
+        self.enabled = enabled
+        self.limit = limit  # values kept at most (then all are forgotten), for one per process
+        self._made: dict[tuple, object] = {}
+        self._owned: dict[int, object] = {}  # id -> a value made here (kept alive, so ids stay unique)
+        self._lines: dict[tuple, tuple[object, Contentline]] = {}
+
+    def add(self, component: Component, name: str, value: object) -> None:
+        if not self.enabled:
+            component.add(name, value)
+            return
+        # Aware datetimes are equal when they are the same instant, which is right for the
+        # stamps (Component.add writes those in UTC) and for nothing else given here.
+        key = (name, type(value), tuple(value) if isinstance(value, list) else value)
+        made = self._made.get(key)
+        if made is None:
+            if self.limit is not None and len(self._made) >= self.limit:
+                self._made.clear()
+                self._owned.clear()
+                self._lines.clear()
+            scratch = Event()
+            scratch.add(name, value)
+            made = self._made[key] = scratch[name]
+            self._owned[id(made)] = made
+        component.add(name, made, encode=False)
+
+    def line(self, name: str, value: object, sorted: bool, make: Callable[..., Contentline]) -> Contentline | None:
+        """The content line of ``value`` if it was made here (``make`` makes it the first time)."""
+        key = (id(value), name, sorted)
+        found = self._lines.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        if self._owned.get(id(value)) is not value:
+            return None
+        line = make(name, value, sorted=sorted)
+        self._lines[key] = (value, line)
+        return line
+
+
+class PlanCalendar(Calendar):
+    """A Calendar that writes a shared value's content line once (``Shared.line``); icalendar
+    makes every line, and every other line as usual."""
+
+    sharing: tuple[Shared, ...] = ()
+
+    def content_line(self, name, value, sorted: bool = True):
+        for shared in self.sharing:
+            line = shared.line(name, value, sorted, super().content_line)
+            if line is not None:
+                return line
+        return super().content_line(name, value, sorted=sorted)
+
+
+#: Made once per process: the texts of session cards come back in athlete after athlete.
+SHARED_TEXTS = Shared(limit=4096)
+
+
 def zone_window(sessions) -> tuple[dt.date, dt.date]:
     """The dates a VTIMEZONE must be exact for: the sessions' years, plus the next (margin
     for ends past midnight and for clients that look ahead)."""
     return dt.date(sessions[0].date.year, 1, 1), dt.date(sessions[-1].date.year + 2, 1, 1)
 
 
-def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | None = None, properties=()) -> Calendar:
+def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | None = None, properties=(), sharing: bool = True) -> Calendar:
     """A VCALENDAR of ``sessions``; ``stamps`` maps a UID to its stamp (the plan's by default);
-    ``properties`` are extra calendar properties (a feed's, for example)."""
-    cal = Calendar()
+    ``properties`` are extra calendar properties (a feed's, for example). ``sharing=False``
+    makes every property value afresh (the tests compare the bytes with and without ``Shared``)."""
+    shared = Shared(enabled=sharing)
+    cal = PlanCalendar()
+    if sharing:
+        cal.sharing = (shared, SHARED_TEXTS)
     name = clean_text(options.get("calendar_name") or plan.name, single_line=True)
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -124,8 +200,8 @@ def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | Non
         cal.add_component(vtimezone(plan.athlete.time_zone, *zone_window(sessions)))
     default = Stamp.of_plan(plan)
     for session in sessions:
-        event = session_event(plan, session, options)
-        stamp_event(event, (stamps or {}).get(str(event["UID"]), default))
+        event = session_event(plan, session, options, shared)
+        stamp_event(event, (stamps or {}).get(str(event["UID"]), default), shared, fresh=True)
         cal.add_component(event)
     return cal
 
@@ -139,8 +215,10 @@ def serialize(cal: Calendar) -> bytes:
     return cal.to_ical()
 
 
-def session_event(plan: Plan, session: Session, options: dict) -> Event:
+def session_event(plan: Plan, session: Session, options: dict, shared: Shared | None = None) -> Event:
     """The event for ``session`` with everything but its stamp (see ``stamp_event``)."""
+    shared = shared or Shared(enabled=False)
+    texts = SHARED_TEXTS if shared.enabled else shared
     event = Event()
     event.add("uid", session_uid(plan, session))
     start, end = plan.span(session)
@@ -153,21 +231,21 @@ def session_event(plan: Plan, session: Session, options: dict) -> Event:
         event.add("dtend", session.date + dt.timedelta(days=1))
         card = f"Starts at {clock} ({plan.athlete.time_zone}).\n{card}"
     else:
-        event.add("summary", title)
+        texts.add(event, "summary", title)
         if is_ambiguous(start) or is_ambiguous(end):
             # Clients disagree on which of the two 01:30s a TZID time means; UTC has one.
             start, end = start.astimezone(UTC), end.astimezone(UTC)
         event.add("dtstart", start)
         event.add("dtend", end)
-    event.add("description", card)
-    event.add("categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
-    event.add("status", "CONFIRMED")
-    event.add("transp", "OPAQUE")
+    texts.add(event, "description", card)
+    texts.add(event, "categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
+    texts.add(event, "status", "CONFIRMED")
+    texts.add(event, "transp", "OPAQUE")
     if options.get("location"):
         event.add("location", clean_text(options["location"], single_line=True))
     if options.get("url"):
         event.add("url", options["url"])
-    event.add(PLAN_MARK, plan_mark(plan))
+    shared.add(event, PLAN_MARK, plan_mark(plan))
     minutes = options.get("alarm_minutes")
     if minutes is not None:
         alarm = Alarm()
@@ -206,13 +284,16 @@ def fingerprint(event: Component) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def stamp_event(event: Component, stamp: Stamp) -> None:
-    """Write ``stamp`` and the content fingerprint into ``event`` (replacing any)."""
-    for name in STAMP_PROPERTIES:
-        event.pop(name, None)
-    event.add("dtstamp", stamp.dtstamp)
-    event.add("last-modified", stamp.dtstamp)
-    event.add("sequence", stamp.sequence)
+def stamp_event(event: Component, stamp: Stamp, shared: Shared | None = None, fresh: bool = False) -> None:
+    """Write ``stamp`` and the content fingerprint into ``event``, replacing any (``fresh``: it
+    has none, being just made)."""
+    shared = shared or Shared(enabled=False)
+    if not fresh:
+        for name in STAMP_PROPERTIES:
+            event.pop(name, None)
+    shared.add(event, "dtstamp", stamp.dtstamp)
+    shared.add(event, "last-modified", stamp.dtstamp)
+    shared.add(event, "sequence", stamp.sequence)
     event.add(CONTENT_MARK, fingerprint(event))
 
 
