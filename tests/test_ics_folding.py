@@ -124,3 +124,23 @@ def test_the_process_wide_texts_are_forgotten_when_full(monkeypatch):
     afresh, shared = afresh_and_shared(plan, {})
     assert shared == afresh
     assert len(calendars.SHARED_TEXTS._made) <= 5
+
+
+def test_the_fingerprint_worked_out_from_the_values_is_the_one_read_back():
+    """An event's X-PLANPORT-HASH comes from the values it was given; it must be what
+    ``fingerprint`` reads from the event, and from the event parsed back from the file (what a
+    re-export and a CalDAV sync compare it with)."""
+    from icalendar import Calendar
+
+    import planport
+    from planport.exporters.ics import calendars
+
+    for path in sorted((SAMPLES / "athletes").glob("*.yaml")):
+        plan = planport.build(path)
+        for options in OPTION_SETS:
+            for session in plan.ordered_sessions:
+                event, mark = calendars._session_event(plan, session, options)
+                assert mark == calendars.fingerprint(event), (path.name, options, session.id)
+            written = Calendar.from_ical(calendars.calendar(plan, plan.ordered_sessions, options).to_ical())
+            for event in written.walk("VEVENT"):
+                assert str(event[calendars.CONTENT_MARK]) == calendars.fingerprint(event), (path.name, options)

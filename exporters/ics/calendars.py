@@ -160,8 +160,16 @@ class PlanCalendar(Calendar):
     makes every line, and every other line as usual."""
 
     sharing: tuple[Shared, ...] = ()
+    #: BEGIN and END lines, by (name, component name): two for every event.
+    _markers: dict[tuple, Contentline] = {}
 
     def content_line(self, name, value, sorted: bool = True):
+        if name in ("BEGIN", "END") and type(value) is bytes and self.sharing:
+            key = (name, value, sorted)
+            line = self._markers.get(key)
+            if line is None:
+                line = self._markers[key] = super().content_line(name, value, sorted=sorted)
+            return line
         for shared in self.sharing:
             line = shared.line(name, value, sorted, super().content_line)
             if line is not None:
@@ -200,8 +208,8 @@ def calendar(plan: Plan, sessions, options: dict, stamps: dict[str, Stamp] | Non
         cal.add_component(vtimezone(plan.athlete.time_zone, *zone_window(sessions)))
     default = Stamp.of_plan(plan)
     for session in sessions:
-        event = session_event(plan, session, options, shared)
-        stamp_event(event, (stamps or {}).get(str(event["UID"]), default), shared, fresh=True)
+        event, mark = _session_event(plan, session, options, shared)
+        stamp_event(event, (stamps or {}).get(str(event["UID"]), default), shared, fresh=True, mark=mark)
         cal.add_component(event)
     return cal
 
@@ -217,76 +225,106 @@ def serialize(cal: Calendar) -> bytes:
 
 def session_event(plan: Plan, session: Session, options: dict, shared: Shared | None = None) -> Event:
     """The event for ``session`` with everything but its stamp (see ``stamp_event``)."""
+    return _session_event(plan, session, options, shared)[0]
+
+
+def _session_event(plan: Plan, session: Session, options: dict, shared: Shared | None = None) -> tuple[Event, str]:
+    """The event and its ``fingerprint``, worked out from the values given to it (the tests
+    check it is what ``fingerprint`` reads back, here and from the written file)."""
     shared = shared or Shared(enabled=False)
     texts = SHARED_TEXTS if shared.enabled else shared
     event = Event()
-    event.add("uid", session_uid(plan, session))
+    uid = session_uid(plan, session)
+    event.add("uid", uid)
     start, end = plan.span(session)
     title = clean_text(session.title, single_line=True)
     card = clean_text(session_card(plan, session, how_to=options.get("how_to", True)))
+    dtstart: dt.date
+    dtend: dt.date
     if options.get("all_day"):
         clock = start.strftime("%H:%M")
-        event.add("summary", f"{clock} {title}")
-        event.add("dtstart", session.date)
-        event.add("dtend", session.date + dt.timedelta(days=1))
+        summary = f"{clock} {title}"
+        event.add("summary", summary)
+        dtstart, dtend = session.date, session.date + dt.timedelta(days=1)
         card = f"Starts at {clock} ({plan.athlete.time_zone}).\n{card}"
     else:
-        texts.add(event, "summary", title)
+        summary = title
+        texts.add(event, "summary", summary)
         if is_ambiguous(start) or is_ambiguous(end):
             # Clients disagree on which of the two 01:30s a TZID time means; UTC has one.
             start, end = start.astimezone(UTC), end.astimezone(UTC)
-        event.add("dtstart", start)
-        event.add("dtend", end)
+        dtstart, dtend = start, end
+    event.add("dtstart", dtstart)
+    event.add("dtend", dtend)
+    categories = ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind]
     texts.add(event, "description", card)
-    texts.add(event, "categories", ["Hip strength" if session.kind != "mobility" else "Mobility", session.kind])
+    texts.add(event, "categories", categories)
     texts.add(event, "status", "CONFIRMED")
     texts.add(event, "transp", "OPAQUE")
-    if options.get("location"):
-        event.add("location", clean_text(options["location"], single_line=True))
-    if options.get("url"):
-        event.add("url", options["url"])
-    shared.add(event, PLAN_MARK, plan_mark(plan))
+    location = clean_text(options["location"], single_line=True) if options.get("location") else ""
+    if location:
+        event.add("location", location)
+    url = options.get("url") or ""
+    if url:
+        event.add("url", url)
+    mark = plan_mark(plan)
+    shared.add(event, PLAN_MARK, mark)
+    alarms: list[tuple[object, object, object]] = []
     minutes = options.get("alarm_minutes")
     if minutes is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", title)
+        trigger: dt.datetime | dt.timedelta
         if options.get("all_day"):
             # Relative to the session's time, not to the all-day event's midnight.
-            moment = (plan.span(session)[0] - dt.timedelta(minutes=minutes)).astimezone(UTC)
-            alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})
+            trigger = (plan.span(session)[0] - dt.timedelta(minutes=minutes)).astimezone(UTC)
+            alarm.add("trigger", trigger, parameters={"VALUE": "DATE-TIME"})
         else:
-            alarm.add("trigger", dt.timedelta(minutes=-minutes))
+            trigger = dt.timedelta(minutes=-minutes)
+            alarm.add("trigger", trigger)
         event.add_component(alarm)
-    return event
+        alarms.append(("DISPLAY", trigger, title))
+    values = [summary, card, location, url, "CONFIRMED", "OPAQUE", uid, mark]
+    return event, _fingerprint(values, dtstart, dtend, categories, alarms)
+
+
+#: The texts a fingerprint covers, in its order.
+FINGERPRINT_TEXTS = ("SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS", "TRANSP", "UID", PLAN_MARK)
 
 
 def fingerprint(event: Component) -> str:
     """A hash of what an event says (times as instants, texts, alarms), not of how a server
     formats it: the same for planport's copy and a server's reformatted copy of it, and
     different once the athlete edits the time, title, description or reminders."""
-    parts = []
-    for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "URL", "STATUS", "TRANSP", "UID", PLAN_MARK):
-        parts.append(f"{name}={event.get(name, '')}")
-    for name in ("DTSTART", "DTEND"):
-        value = event.decoded(name, None)
+    categories = event.get("CATEGORIES")
+    categories = categories if isinstance(categories, list) else [categories] if categories else []
+    return _fingerprint(
+        [event.get(name, "") for name in FINGERPRINT_TEXTS], event.decoded("DTSTART", None), event.decoded("DTEND", None),
+        [c for cat in categories for c in cat.cats],
+        [(alarm.get("ACTION", ""), alarm.decoded("TRIGGER", None), alarm.get("DESCRIPTION", "")) for alarm in event.walk("VALARM")],
+    )
+
+
+def _fingerprint(texts: list, start: object, end: object, categories: list, alarms: list[tuple[object, object, object]]) -> str:
+    """``fingerprint`` of an event's values: read from an event, or (``session_event``) the
+    values it was given, which icalendar gives back as they were."""
+    parts = [f"{name}={text}" for name, text in zip(FINGERPRINT_TEXTS, texts)]
+    for name, value in (("DTSTART", start), ("DTEND", end)):
         if isinstance(value, dt.datetime):
             value = value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
         parts.append(f"{name}={value}")
-    categories = event.get("CATEGORIES")
-    categories = categories if isinstance(categories, list) else [categories] if categories else []
-    parts.append("CATEGORIES=" + ",".join(str(c) for cat in categories for c in cat.cats))
-    for alarm in event.walk("VALARM"):
-        trigger = alarm.decoded("TRIGGER", None)
+    parts.append("CATEGORIES=" + ",".join(str(c) for c in categories))
+    for action, trigger, description in alarms:
         if isinstance(trigger, dt.datetime):
             trigger = trigger.astimezone(UTC).isoformat()
-        parts.append(f"ALARM={alarm.get('ACTION', '')}|{trigger}|{alarm.get('DESCRIPTION', '')}")
+        parts.append(f"ALARM={action}|{trigger}|{description}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def stamp_event(event: Component, stamp: Stamp, shared: Shared | None = None, fresh: bool = False) -> None:
+def stamp_event(event: Component, stamp: Stamp, shared: Shared | None = None, fresh: bool = False, mark: str | None = None) -> None:
     """Write ``stamp`` and the content fingerprint into ``event``, replacing any (``fresh``: it
-    has none, being just made)."""
+    has none, being just made; ``mark``: its fingerprint, already worked out)."""
     shared = shared or Shared(enabled=False)
     if not fresh:
         for name in STAMP_PROPERTIES:
@@ -294,7 +332,7 @@ def stamp_event(event: Component, stamp: Stamp, shared: Shared | None = None, fr
     shared.add(event, "dtstamp", stamp.dtstamp)
     shared.add(event, "last-modified", stamp.dtstamp)
     shared.add(event, "sequence", stamp.sequence)
-    event.add(CONTENT_MARK, fingerprint(event))
+    event.add(CONTENT_MARK, mark or fingerprint(event))
 
 
 def earlier_stamp(event: Component) -> tuple[Stamp, str | None]:
