@@ -79,6 +79,11 @@ class Exercise:
     unilateral: bool | None = None
     difficulty: int | None = None
 
+    def __hash__(self) -> int:
+        # Exercises key the exporters' caches at every block; equal exercises have equal ids,
+        # and hashing the id alone spares hashing every field each time.
+        return hash(self.id)
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Exercise:
         alternatives = d.get("alternatives")
