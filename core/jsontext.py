@@ -8,6 +8,7 @@ made-up values), leaving the strings and numbers to the json module's own C func
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -25,9 +26,26 @@ def _number(value: float) -> str:
     return _FLOAT(value)
 
 
-def dumps_indented(value: Any, indent: int = 2) -> str:
+class Cached:
+    """A value to write as ``part.to_dict()`` would be written, its text made once per part and
+    depth (parts are frozen and hashable: a plan's exercises and blocks, which most plans of a
+    roster share)."""
+
+    __slots__ = ("part",)
+
+    def __init__(self, part: Any):
+        self.part = part
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_text(part: Any, depth: int, indent: int) -> str:
+    return dumps_indented(part.to_dict(), indent, depth)
+
+
+def dumps_indented(value: Any, indent: int = 2, depth: int = 0) -> str:
     """``json.dumps(value, indent=indent, ensure_ascii=False)``, byte for byte, for JSON-like
-    values (dicts with text keys, lists, tuples, text, numbers, booleans, None)."""
+    values (dicts with text keys, lists, tuples, text, numbers, booleans, None, and ``Cached``),
+    as it would be written ``depth`` levels in."""
     parts: list[str] = []
     append = parts.append
 
@@ -72,8 +90,10 @@ def dumps_indented(value: Any, indent: int = 2) -> str:
                 first = False
                 write(member, depth + 1)
             append("\n" + " " * (indent * depth) + "]")
+        elif type(item) is Cached:
+            append(_cached_text(item.part, depth, indent))
         else:
             raise TypeError(f"{type(item).__name__} is not JSON")
 
-    write(value, 0)
+    write(value, depth)
     return "".join(parts)

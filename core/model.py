@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -259,7 +260,8 @@ class Session:
             run=d.get("run"),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, part: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+        """``part`` makes each block's value (its dict by default)."""
         return _drop_none(
             {
                 "id": self.id,
@@ -272,7 +274,7 @@ class Session:
                 "run": self.run,
                 "minutes": self.minutes,
                 "notes": self.notes,
-                "blocks": [b.to_dict() for b in self.blocks],
+                "blocks": [part(b) if part else b.to_dict() for b in self.blocks],
             }
         )
 
@@ -361,7 +363,8 @@ class Plan:
             weeks=None if "weeks" not in d else tuple(Week.from_dict(w) for w in d["weeks"]),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, part: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+        """The document; ``part`` makes each exercise's and block's value (its dict by default)."""
         return _drop_none(
             {
                 "$schema": self.schema_ref,
@@ -372,8 +375,8 @@ class Plan:
                 "revision": self.revision,
                 "created": format_utc(self.created),
                 "athlete": self.athlete.to_dict(),
-                "exercises": [e.to_dict() for e in self.exercises],
-                "sessions": [s.to_dict() for s in self.sessions],
+                "exercises": [part(e) if part else e.to_dict() for e in self.exercises],
+                "sessions": [s.to_dict(part) for s in self.sessions],
                 "weeks": None if self.weeks is None else [w.to_dict() for w in self.weeks],
             }
         )
@@ -381,9 +384,9 @@ class Plan:
     def dumps(self, indent: int | None = 2) -> bytes:
         """The normalized plan document as UTF-8 JSON, ending in a newline."""
         if indent:
-            from .jsontext import dumps_indented
+            from .jsontext import Cached, dumps_indented
 
-            text = dumps_indented(self.to_dict(), indent)
+            text = dumps_indented(self.to_dict(Cached), indent)
         else:
             text = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
         return (text + "\n").encode("utf-8")
