@@ -14,6 +14,7 @@ Ids follow the same rules through their schema pattern, so files named after the
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", "clock$", *(f"com{i}" for 
 MAX_NAME_BYTES = 255
 
 
+@functools.lru_cache(maxsize=4096)  # the same folder and file names come back in every export
 def name_problem(name: str) -> str | None:
     """Why ``name`` (one part of a path) is not portable, or None."""
     if not name:
@@ -50,6 +52,8 @@ def path_problem(path: str) -> str | None:
 
 def clash_key(path: str) -> str:
     """Paths with the same key are one file where case and Unicode normalization are ignored."""
+    if path.isascii():  # NFC leaves ASCII as it is, and casefold is lower there
+        return path.lower()
     return unicodedata.normalize("NFC", path).casefold()
 
 
