@@ -1,6 +1,7 @@
 """Batch benchmark (not a test): every figure of bench/RESULTS.md, from one run.
 
     python bench/batch.py [--n 200] [--repeat 3] [--memory 1000,20000] [--no-dask]
+                          [--versus OTHER_PLANPORT] [--tmp FOLDER]
 
 1. athletes per second with --jobs 1 and with every core, with planport's FIT encoder and
    with the SDK's (-o fit.encoder=sdk), the speed-up, and whether the trees are identical;
@@ -11,9 +12,13 @@
 3. the CPU of `planport --help` and `planport exporters` against `python -c "import click"`;
 4. the same roster on a Dask LocalCluster with as many workers as cores, against local
    processes;
-5. peak resident memory of the whole process tree for each roster size in --memory.
+5. peak resident memory of the whole process tree for each roster size in --memory;
+6. with --versus, another planport (an older version's console script) and this one on the
+   same roster with --jobs 1, in turn, --repeat times: medians, and the median of each
+   pair's ratio (a machine whose speed drifts slows both runs of a pair alike).
 
-Figures are medians of --repeat runs where repeated, all measured in this one run.
+Figures are medians of --repeat runs where repeated, all measured in this one run. --tmp puts
+the output trees in FOLDER (a tmpfs such as /dev/shm leaves the disk's speed out).
 """
 
 from __future__ import annotations
@@ -65,8 +70,8 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_batch(roster_path: Path, out: Path, jobs: int, *extra: str, sample_memory: bool = False) -> tuple[float, int]:
-    args = [PLANPORT, "batch", str(roster_path), "--to", FORMATS, "--out", str(out), "--jobs", str(jobs), "--quiet", *extra]
+def run_batch(roster_path: Path, out: Path, jobs: int, *extra: str, sample_memory: bool = False, planport: str = PLANPORT) -> tuple[float, int]:
+    args = [planport, "batch", str(roster_path), "--to", FORMATS, "--out", str(out), "--jobs", str(jobs), "--quiet", *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(args)
     peak = 0
@@ -137,12 +142,32 @@ def cpu_seconds(command: list[str], runs: int = 21) -> float:
     return statistics.median(found)
 
 
+def versus(other: str, path: Path, tmp: Path, n: int, repeat: int) -> None:
+    """``other`` and this planport on the same roster, --jobs 1, in turn."""
+    import shutil
+
+    theirs, ours = [], []
+    for i in range(repeat):
+        for label, exe, found in (("other", other, theirs), ("this", PLANPORT, ours)):
+            out = tmp / f"versus-{label}"
+            shutil.rmtree(out, ignore_errors=True)
+            found.append(run_batch(path, out, 1, planport=exe)[0])
+        print(f"  versus, pair {i + 1}: other {theirs[-1]:.2f} s, this {ours[-1]:.2f} s, ratio {theirs[-1] / ours[-1]:.2f}", flush=True)
+    a, b = statistics.median(theirs), statistics.median(ours)
+    ratios = statistics.median(t / o for t, o in zip(theirs, ours))
+    print(f"  versus {other}: N={n}, --jobs 1, medians of {repeat}: other {a:.2f} s ({n / a:.1f} athletes/s), this {b:.2f} s "
+          f"({n / b:.1f} athletes/s); ratio of medians {a / b:.2f}x, median of pair ratios {ratios:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="athletes for the speed figures")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", default="1000,20000", help="roster sizes for peak memory ('' for none)")
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask figure")
+    parser.add_argument("--versus", help="another planport executable to compare with, in turn, --jobs 1")
+    parser.add_argument("--tmp", help="the folder for the output trees (default: the system's temporary folder)")
+    parser.add_argument("--versus-only", action="store_true", help="with --versus: only that comparison")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f} at the start")
@@ -154,10 +179,14 @@ def main() -> None:
     print(f"start-up CPU, medians of 21: import click {click_cpu * 1000:.1f} ms; planport --help {help_cpu * 1000:.1f} ms "
           f"({help_cpu / click_cpu:.2f}x); planport exporters {exporters_cpu * 1000:.1f} ms ({exporters_cpu / click_cpu:.2f}x)", flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp_name:
         tmp = Path(tmp_name)
+        print(f"output trees under {tmp}")
         path = tmp / "roster.csv"
         roster.write(path, args.n)
+        if args.versus and args.versus_only:
+            versus(args.versus, path, tmp, args.n, args.repeat)
+            return
         times: dict[str, list[float]] = {"fast 1": [], f"fast {cores}": [], "sdk 1": [], f"sdk {cores}": [], "bare": []}
         for i in range(args.repeat):
             for encoder in ("fast", "sdk"):
@@ -187,6 +216,9 @@ def main() -> None:
             same_dask = files_of(tmp / "dask-0") == reference
             print(f"  Dask LocalCluster, {cores} workers: {args.n / dask:.1f} athletes/s ({dask:.2f} s, cluster start included) against "
                   f"{args.n / med[f'fast {cores}']:.1f}/s with {cores} local processes ({dask / med[f'fast {cores}']:.2f}x the time); same tree: {same_dask}")
+
+        if args.versus:
+            versus(args.versus, path, tmp, args.n, args.repeat)
 
         peaks = {}
         for size in [int(s) for s in args.memory.split(",") if s]:
