@@ -119,7 +119,7 @@ def crc_wordwise(data: bytes, value: int = 0) -> int:
     return value
 
 
-def crc_after_zeros(length: int) -> tuple[list[int], list[int]]:
+def crc_after_zeros(length: int) -> tuple[array, array]:
     """What ``length`` zero bytes do to a CRC, as tables for its low and high byte.
 
     The CRC is linear over GF(2) in its start value and the data together, so
@@ -129,11 +129,11 @@ def crc_after_zeros(length: int) -> tuple[list[int], list[int]]:
     return _zeros_tables(length)
 
 
-@functools.lru_cache(maxsize=1024)  # one per distinct message length
-def _zeros_tables(length: int) -> tuple[list[int], list[int]]:
+@functools.lru_cache(maxsize=512)  # one per distinct message length, 1 KiB each
+def _zeros_tables(length: int) -> tuple[array, array]:
     zeros = bytes(length)
     basis = [crc_wordwise(zeros, 1 << bit) for bit in range(16)]
-    low, high = [0] * 256, [0] * 256
+    low, high = array("H", bytes(512)), array("H", bytes(512))
     for value in range(1, 256):
         lowest = value & -value
         bit = lowest.bit_length() - 1
@@ -296,7 +296,7 @@ def encode_fast(messages: list[tuple[int, dict]]) -> bytes:
 
 #: A stretch of the body for the CRC: (its record header byte, or -1 when the stretch has it
 #: already; the CRC of the rest from 0; crc_after_zeros of the rest's length).
-Piece = tuple[int, int, tuple[list[int], list[int]]]
+Piece = tuple[int, int, tuple[array, array]]
 
 
 @functools.lru_cache(maxsize=4096)  # definitions repeat from file to file
@@ -325,7 +325,7 @@ class _Encoded(NamedTuple):
     data: list[bytes]
     joined: bytes
     crc: int  # the CRC of ``joined`` from 0
-    zeros: tuple[list[int], list[int]]  # crc_after_zeros(len(joined))
+    zeros: tuple[array, array]  # crc_after_zeros(len(joined))
     #: (global number, {(field number, size)}): what a slot holds; matches a message with the
     #: same fields in any order. Only ever put in a slot with this message's own definitions.
     layout: tuple
@@ -338,8 +338,9 @@ class _Encoded(NamedTuple):
 #: so are datetimes (equal instants, but the SDK refuses a naive one) and lists (not hashable).
 _MEMO_TYPES = frozenset((str, int, type(None)))
 #: Messages remembered per process: the steps of a roster's workouts repeat from file to file
-#: and athlete to athlete. Cleared when full, so memory stays bounded.
-_MEMO_SIZE = 50_000
+#: and athlete to athlete. Cleared when full, so memory stays bounded (about 1 KiB a message;
+#: the bench roster has some 4,000 distinct ones in 200 athletes).
+_MEMO_SIZE = 10_000
 _memo: dict[tuple, _Encoded] = {}
 # Shapes by number: an int is quicker to look up than a tuple of some thirty. A number is never
 # given twice, so a shape forgotten and numbered again only misses, never meets another's.
