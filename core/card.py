@@ -31,7 +31,7 @@ def session_card(plan: Plan, session: Session, how_to: bool = True) -> str:
 
 # A roster's sessions repeat from week to week and athlete to athlete; the calendar and the CSV
 # of one athlete both ask for every card.
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _card(minutes: int, notes: str | None, blocks: tuple[Block, ...], exercises: tuple[Exercise, ...], how_to: bool) -> str:
     head = f"About {minutes} min."
     if notes:

@@ -37,7 +37,7 @@ class Cached:
         self.part = part
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _cached_text(part: Any, depth: int, indent: int) -> str:
     return dumps_indented(part.to_dict(), indent, depth)
 

@@ -340,7 +340,7 @@ _MEMO_TYPES = frozenset((str, int, type(None)))
 #: Messages remembered per process: the steps of a roster's workouts repeat from file to file
 #: and athlete to athlete. Cleared when full, so memory stays bounded (about 1 KiB a message;
 #: the bench roster has some 4,000 distinct ones in 200 athletes).
-_MEMO_SIZE = 10_000
+_MEMO_SIZE = 8192
 _memo: dict[tuple, _Encoded] = {}
 # Shapes by number: an int is quicker to look up than a tuple of some thirty. A number is never
 # given twice, so a shape forgotten and numbered again only misses, never meets another's.

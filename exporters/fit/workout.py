@@ -145,7 +145,7 @@ def block_steps(plan: Plan, block: Block, first_index: int, last: bool, compat: 
 
 # A roster's plans share most blocks; the steps of one are made once per process (fresh
 # dicts are handed out, since the caller numbers them).
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _block_steps(block: Block, exercise: Exercise, first_index: int, last: bool, compat: str) -> tuple[dict, ...]:
     fit = mapping(exercise, compat)
     unit, amount = block.dose

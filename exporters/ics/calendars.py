@@ -56,7 +56,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-@functools.lru_cache(maxsize=8192)  # the same titles and cards, event after event
+@functools.lru_cache(maxsize=2048)  # the same titles and cards, event after event
 def clean_text(text: str, single_line: bool = False) -> str:
     """``text`` as RFC 5545 TEXT allows it: CR and CRLF become line feeds (or spaces when
     the property is one line, like a calendar name), other control characters become U+FFFD
@@ -178,7 +178,7 @@ class PlanCalendar(Calendar):
 
 
 #: Made once per process: the texts of session cards come back in athlete after athlete.
-SHARED_TEXTS = Shared(limit=4096)
+SHARED_TEXTS = Shared(limit=2048)
 
 
 def zone_window(sessions) -> tuple[dt.date, dt.date]:
