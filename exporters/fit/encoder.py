@@ -317,8 +317,8 @@ def _crc_of_pieces(pieces: list[Piece], value: int) -> int:
 
 class _Encoded(NamedTuple):
     """One message's encoding: the number of its shape (message number, then number, size and
-    base type of each field), the flat definition triples, each field's bytes, those bytes joined, and what
-    the CRC needs to step over them without reading them again."""
+    base type of each field), the flat definition triples, each field's bytes, those bytes
+    joined, and what the CRC needs to step over them without reading them again."""
 
     shape_id: int  # its shape's number: the same for the same shape while remembered, never reused
     definitions: list[int]

@@ -113,8 +113,8 @@ class Shared:
     ``line`` gives the content line icalendar made of it the first time it was written. What is
     saved is making both again for each of a plan's fifty events (texts, categories, the plan's
     stamp). Not for datetimes other than DTSTAMP and LAST-MODIFIED (written in UTC): equal
-    datetimes in two zones are one key. The values are never changed once made: planport replaces a property
-    (``stamp_event``), it does not edit one."""
+    datetimes in two zones are one key. The values are never changed once made: planport
+    replaces a property (``stamp_event``), it does not edit one."""
 
     def __init__(self, enabled: bool = True, limit: int | None = None):
         self.enabled = enabled
