@@ -329,6 +329,16 @@ class Week:
         return _drop_none({"week": self.week, "starts": self.starts.isoformat(), "deload": self.deload, "note": self.note})
 
 
+def _cached_part(part: Exercise | Block) -> Any:
+    """``part`` for plan.json, its text made once (``jsontext.Cached``) unless it holds a float:
+    10 and 10.0 kg are equal parts but are written apart."""
+    from .jsontext import Cached
+
+    if isinstance(part, Block) and part.load is not None and type(part.load.kg) is float:
+        return part.to_dict()
+    return Cached(part)
+
+
 @dataclass(frozen=True)
 class Plan:
     id: str
@@ -384,9 +394,9 @@ class Plan:
     def dumps(self, indent: int | None = 2) -> bytes:
         """The normalized plan document as UTF-8 JSON, ending in a newline."""
         if indent:
-            from .jsontext import Cached, dumps_indented
+            from .jsontext import dumps_indented
 
-            text = dumps_indented(self.to_dict(Cached), indent)
+            text = dumps_indented(self.to_dict(_cached_part), indent)
         else:
             text = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
         return (text + "\n").encode("utf-8")

@@ -79,3 +79,16 @@ def test_a_roster_of_plans_is_written_as_json_dumps_writes_it(tmp_path):
         plan = build_checked(entry.athlete, template, "test")
         assert plan.dumps() == (json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         assert planport.plan_from_dict(json.loads(plan.dumps())).dumps() == plan.dumps()
+
+
+def test_equal_loads_written_apart_stay_apart(plan_data):
+    """10 and 10.0 kg are equal blocks but JSON writes them apart: each plan as json.dumps writes it."""
+    import copy
+
+    import planport
+
+    for kg in (10, 10.0, 10, 2.5):
+        data = copy.deepcopy(plan_data)
+        data["sessions"][0]["blocks"][0]["load"] = {"kg": kg}
+        plan = planport.plan_from_dict(data)
+        assert plan.dumps() == (json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
