@@ -116,7 +116,11 @@ def is_flexibility(plan: Plan, blocks: tuple[Block, ...]) -> bool:
 
 def step_count(plan: Plan, block: Block, last: bool) -> int:
     """How many steps ``block_steps`` writes for ``block`` (``last``: it ends the workout)."""
-    sides = block.sides(plan.exercise(block.exercise))
+    return _step_count(block, plan.exercise(block.exercise), last)
+
+
+def _step_count(block: Block, exercise: Exercise, last: bool) -> int:
+    sides = block.sides(exercise)
     rest = 1 if block.rest_seconds else 0
     if not (last and rest):
         return sides + rest + (block.sets > 1)
@@ -186,6 +190,7 @@ def _block_steps(block: Block, exercise: Exercise, first_index: int, last: bool,
         steps = one_set()
     else:
         steps = one_set() + rest + repeat(block.sets)
+    assert len(steps) == _step_count(block, exercise, last)
     return tuple(steps)
 
 
