@@ -463,14 +463,19 @@ def roster_files(prepared: list[Prepared], job: BatchJob, targets: list[Any]) ->
     return make
 
 
+def _recorded_files(record: Record) -> dict[str, str]:
+    """Every file a record names, its own and its deliveries', with their digests."""
+    return {**record.get("files", {}), **record.get("delivery_files", {})}
+
+
 def _remove_stale(out: Path, old: Record, new: Record) -> None:
     """Files an earlier run wrote for this athlete that this run did not: gone, so the folder
     holds what manifest.json lists. Only a file that run's record names, still holding the
     bytes it recorded, reached without a link out of the output folder, is removed."""
-    keep = {*new.get("files", {}), *new.get("delivery_files", {})}
-    recorded = {**old.get("files", {}), **old.get("delivery_files", {})}
+    keep = _recorded_files(new)
+    recorded = _recorded_files(old)
     root = out.resolve()
-    for path in sorted(set(recorded) - keep):
+    for path in sorted(recorded.keys() - keep.keys()):
         target = out / path
         try:
             if target.is_symlink() or not target.parent.resolve().is_relative_to(root) or _sha(target.read_bytes()) != recorded[path]:
@@ -488,7 +493,7 @@ def _remove_stale(out: Path, old: Record, new: Record) -> None:
 
 
 def _still_good(record: Record, out: Path) -> bool:
-    for path, digest in {**record.get("files", {}), **record.get("delivery_files", {})}.items():
+    for path, digest in _recorded_files(record).items():
         try:
             if _sha((out / path).read_bytes()) != digest:
                 return False
