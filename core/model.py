@@ -132,6 +132,12 @@ class Load:
     kg: float | None = None
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        # -0.0 passes "minimum": 0 and equals 0.0, but would print as "-0 kg"; equal loads must
+        # read alike, since exporters remember what a block says by the block.
+        if self.kg == 0 and type(self.kg) is float:
+            object.__setattr__(self, "kg", 0.0)
+
     def to_dict(self) -> dict[str, Any]:
         return _drop_none({"kg": self.kg, "note": self.note})
 

@@ -457,6 +457,22 @@ def test_a_full_memory_is_emptied_and_the_bytes_stay_the_same(monkeypatch):
         assert len(fit_encoder._memo) <= 3
 
 
+@pytest.mark.parametrize("order", [(0.0, -0.0), (-0.0, 0.0)])
+def test_a_load_of_minus_zero_kg_reads_as_zero_whichever_plan_comes_first(sample_plan_data, order):
+    """-0.0 passes the schema's minimum 0 and equals 0.0: equal blocks, so what the exporters
+    remember of one is what the other says, and neither says "-0 kg"."""
+    exported = []
+    for kg in order:
+        data = copy.deepcopy(sample_plan_data)
+        # a note of its own, so no block seen earlier in this process is equal to these two
+        data["sessions"][0]["blocks"][0]["load"] = {"kg": kg, "note": f"bar {order}"}
+        artifacts = export_artifacts(data, "fit") + export_artifacts(data, "ics")
+        exported.append([(a.path, a.data) for a in artifacts])
+        notes = [s.get("notes") for s in sdk_read(artifacts[0].data)["workout_step_mesgs"]]
+        assert any("0 kg" in n for n in notes if n) and not any("-0 kg" in n for n in notes if n)
+    assert exported[0] == exported[1]
+
+
 # --- CRC ---------------------------------------------------------------------------------------
 
 
