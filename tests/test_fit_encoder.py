@@ -140,7 +140,7 @@ def test_every_sample_session_is_the_sdks_bytes_and_reads_back():
 def test_the_exporter_uses_the_encoder_its_option_names(sample_plan_data, monkeypatch):
     calls = []
     for name, function in fit.ENCODERS.items():
-        monkeypatch.setitem(fit.ENCODERS, name, lambda messages, name=name, function=function: calls.append(name) or function(messages))
+        monkeypatch.setitem(fit.ENCODERS, name, lambda messages, tail, name=name, function=function: calls.append(name) or function(messages, tail))
     fast = export_artifacts(copy.deepcopy(sample_plan_data), "fit")
     assert calls == ["fast"] * len(fast)
     calls.clear()
@@ -457,6 +457,73 @@ def test_a_full_memory_is_emptied_and_the_bytes_stay_the_same(monkeypatch):
         assert len(fit_encoder._memo) <= 3
 
 
+# --- tails: runs of messages remembered whole ------------------------------------------------
+
+
+def counting(tail: fit_encoder.Tail, calls: list) -> fit_encoder.Tail:
+    return fit_encoder.Tail(tail.key, lambda: calls.append(tail.key) or tail.make())
+
+
+def test_every_sample_workout_from_a_remembered_tail_is_the_sdks_bytes():
+    """The exporter's way (the file's own head, then the steps as a tail): cold and warm, the
+    SDK's bytes; the second time no step is made, and a tail is made once however often it recurs."""
+    fit_encoder._tails.clear()
+    files = []
+    for plan in sample_plans():
+        files += fit.workout_heads(plan, list(plan.ordered_sessions))
+    made: list = []
+    cold = [encode(head, counting(tail, made)) for _, head, tail in files]
+    assert len(made) == len({tail.key for _, _, tail in files}) < len(files)
+    made.clear()
+    warm = [encode(head, counting(tail, made)) for _, head, tail in files]
+    assert made == [] and warm == cold
+    assert cold == [sdk_encoder_bytes([*head, *tail.make()]) for _, head, tail in files]
+    assert [encode_fast([*head, *tail.make()]) for _, head, tail in files] == cold
+
+
+@pytest.mark.parametrize("compat", ["current", "legacy"])
+def test_equal_blocks_of_other_plans_share_a_tail_and_write_their_own_heads(compat):
+    plan = Plan.from_dict(json.loads(SAMPLE_PLAN.read_text()))
+    other = Plan.from_dict({**json.loads(SAMPLE_PLAN.read_text()), "id": "another-plan", "created": "2027-01-02T03:04:05Z"})
+    fit_encoder._tails.clear()
+    for p in (plan, other, plan):
+        for _, head, tail in fit.workout_heads(p, list(p.ordered_sessions), compat):
+            data = encode(head, tail)
+            assert data == sdk_encoder_bytes([*head, *tail.make()])
+            assert sdk_read(data)["file_id_mesgs"][0]["serial_number"] == head[0][1]["serial_number"]
+
+
+@st.composite
+def head_and_tail(draw) -> tuple[list, list, list]:
+    """Two heads and a tail of steps and titles: heads that hold some of the tail's layouts, in
+    either order, or enough layouts to go round the 16 slots before the tail begins."""
+    tail = draw(st.lists(st.sampled_from([step(), step(wkt_step_name="Lunge"), step(wkt_step_name="Bird dog", notes="slow"),
+                                          (TITLE, {"message_index": 0, "exercise_category": 28, "exercise_name": 1, "wkt_step_name": "Hip"})]),
+                         min_size=1, max_size=6))
+    others = st.one_of(st.just(file_id()), st.builds(lambda n: file_id(product_name="p" * n), st.integers(1, 20)),
+                       st.sampled_from(tail), st.builds(lambda m: (m[0], dict(reversed(list(m[1].items())))), st.sampled_from(tail)),
+                       st.builds(lambda n: step(wkt_step_name="x" * n), st.integers(1, 20)))
+    return draw(st.lists(others, max_size=20)), draw(st.lists(others, max_size=20)), tail
+
+
+@settings(max_examples=80, deadline=None)
+@given(head_and_tail())
+def test_a_tail_after_any_head_is_the_sdks_bytes(parts):
+    first, second, messages = parts
+    fit_encoder._tails.clear()
+    for head in (first, second, first):
+        tail = fit_encoder.Tail("the tail", lambda: [(n, dict(m)) for n, m in messages])
+        assert encode_fast(head, tail) == sdk_encoder_bytes([*head, *messages])
+
+
+def test_a_tail_the_fast_path_declines_is_written_by_the_sdk(sdk_calls):
+    odd = [step(duration_value="15")]  # a number as a string: how it is written is the SDK's business
+    tail = fit_encoder.Tail("odd", lambda: [(n, dict(m)) for n, m in odd])
+    assert encode([file_id()], tail) == sdk_encoder_bytes([file_id(), *odd])
+    assert len(sdk_calls) == 1
+    assert "odd" not in fit_encoder._tails
+
+
 @pytest.mark.parametrize("order", [(0.0, -0.0), (-0.0, 0.0)])
 def test_a_load_of_minus_zero_kg_reads_as_zero_whichever_plan_comes_first(sample_plan_data, order):
     """-0.0 passes the schema's minimum 0 and equals 0.0: equal blocks, so what the exporters
@@ -471,6 +538,15 @@ def test_a_load_of_minus_zero_kg_reads_as_zero_whichever_plan_comes_first(sample
         notes = [s.get("notes") for s in sdk_read(artifacts[0].data)["workout_step_mesgs"]]
         assert any("0 kg" in n for n in notes if n) and not any("-0 kg" in n for n in notes if n)
     assert exported[0] == exported[1]
+
+
+def test_full_tail_memory_is_emptied_and_the_bytes_stay_the_same(monkeypatch):
+    monkeypatch.setattr(fit_encoder, "_TAILS_SIZE", 2)
+    fit_encoder._tails.clear()
+    plan = Plan.from_dict(json.loads(SAMPLE_PLAN.read_text()))
+    for _, head, tail in fit.workout_heads(plan, list(plan.ordered_sessions))[:6]:
+        assert encode_fast(head, tail) == sdk_encoder_bytes([*head, *tail.make()])
+        assert len(fit_encoder._tails) <= 2
 
 
 # --- CRC ---------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class FitExporter:
     }
 
     def export(self, plan: Plan, options: dict[str, Any]) -> list[Artifact]:
-        from .workout import check, encode, select_sessions, workout_files
+        from .workout import check, encode, select_sessions, workout_heads
 
         sessions = select_sessions(plan, options.get("from"), options.get("to"))
         if not sessions:
@@ -57,9 +57,9 @@ class FitExporter:
         compat = options.get("compat", "current")
         check(plan, sessions, compat)
         artifacts = []
-        for path, messages in workout_files(plan, sessions, compat):
+        for path, head, tail in workout_heads(plan, sessions, compat):
             try:
-                data = encode(messages, options.get("encoder", "fast"))
+                data = encode(head, options.get("encoder", "fast"), tail)
             except Exception as e:  # checked above; reaching here is a bug, not bad input
                 raise ExportError(f"{path}: the FIT encoder failed: {type(e).__name__}: {e}") from e
             artifacts.append(Artifact(path, data, MEDIA_TYPE))

@@ -8,7 +8,8 @@ repeat steps included) is split at block boundaries into parts named ``1/2``, ``
 
 Everything is checked before the first byte is encoded: the SDK leaves a half-written
 message behind when a field fails, so an Encoder is never reused after an error. All
-encoding goes through ``encode(messages)``.
+encoding goes through ``encode``: a file's own messages (file_id, workout) and its steps and
+titles as a tail, which follow from the blocks alone and recur across a roster.
 """
 
 from __future__ import annotations
@@ -107,15 +108,15 @@ def serial_number(plan: Plan, session: Session, part: int = 0) -> int:
     return int.from_bytes(digest[:4], "big") % 0xFFFFFFFE + 1
 
 
-def is_flexibility(plan: Plan, blocks: tuple[Block, ...]) -> bool:
-    return all(plan.exercise(b.exercise).kind in ("stretch", "mobility") for b in blocks)
+def is_flexibility(exercises: tuple[Exercise, ...]) -> bool:
+    return all(e.kind in ("stretch", "mobility") for e in exercises)
 
 
 # --- steps ---------------------------------------------------------------------------
 
 
 def step_count(plan: Plan, block: Block, last: bool) -> int:
-    """How many steps ``block_steps`` writes for ``block`` (``last``: it ends the workout)."""
+    """How many steps ``_block_steps`` writes for ``block`` (``last``: it ends the workout)."""
     return _step_count(block, plan.exercise(block.exercise), last)
 
 
@@ -139,18 +140,14 @@ def block_notes(block: Block, exercise: Exercise) -> str:
     ])
 
 
-def block_steps(plan: Plan, block: Block, first_index: int, last: bool, compat: str) -> list[dict]:
+# A roster's plans share most blocks; the steps of one are made once per process (``_steps``
+# hands out fresh dicts, since it numbers them).
+@functools.lru_cache(maxsize=4096)
+def _block_steps(block: Block, exercise: Exercise, first_index: int, last: bool, compat: str) -> tuple[dict, ...]:
     """The steps for one block: an exercise step per side, rest, then a repeat for the sets.
 
     When ``last``, the final set has no rest after it: the sets before it loop with their
     rest, and the final one follows the repeat on its own."""
-    return [dict(step) for step in _block_steps(block, plan.exercise(block.exercise), first_index, last, compat)]
-
-
-# A roster's plans share most blocks; the steps of one are made once per process (fresh
-# dicts are handed out, since the caller numbers them).
-@functools.lru_cache(maxsize=4096)
-def _block_steps(block: Block, exercise: Exercise, first_index: int, last: bool, compat: str) -> tuple[dict, ...]:
     fit = mapping(exercise, compat)
     unit, amount = block.dose
     if unit == "hold_seconds":
@@ -279,22 +276,34 @@ def plan_workouts(plan: Plan) -> dict[str, list[Workout]]:
 
 
 def workout_steps(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
+    return _steps(blocks, _exercises(plan, blocks), compat)
+
+
+def _exercises(plan: Plan, blocks: tuple[Block, ...]) -> tuple[Exercise, ...]:
+    return tuple(plan.exercise(b.exercise) for b in blocks)
+
+
+def _steps(blocks: tuple[Block, ...], exercises: tuple[Exercise, ...], compat: str) -> list[dict]:
     steps: list[dict] = []
-    for n, block in enumerate(blocks):
-        steps += block_steps(plan, block, len(steps), n == len(blocks) - 1, compat)
+    for n, (block, exercise) in enumerate(zip(blocks, exercises)):
+        steps += [dict(step) for step in _block_steps(block, exercise, len(steps), n == len(blocks) - 1, compat)]
     for index, step in enumerate(steps):
         step["message_index"] = index
     return steps
 
 
 def exercise_titles(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
+    return _titles(_exercises(plan, blocks), compat)
+
+
+def _titles(exercises: tuple[Exercise, ...], compat: str) -> list[dict]:
     """exercise_title messages: the library's names where the FIT names differ.
 
     A title applies to every step with its (category, name) pair, so it is written only
     when all of the workout's exercises on that pair agree on it."""
     titles: dict[tuple[int, int], set[str | None]] = {}
-    for block in blocks:
-        fit = mapping(plan.exercise(block.exercise), compat)
+    for exercise in exercises:
+        fit = mapping(exercise, compat)
         titles.setdefault((fit.category, fit.name), set()).add(fit.title)
     messages: list[dict] = []
     for (category, name), found in titles.items():
@@ -313,10 +322,21 @@ def description(workout: Workout) -> str:
     return names.cut_words(text, names.TEXT_BYTES, "…")
 
 
-def workout_messages(plan: Plan, workout: Workout, compat: str = "current") -> list[tuple[int, dict]]:
-    """The file's messages in order, as (message number, fields): planport's part of the work."""
-    steps = workout_steps(plan, workout.blocks, compat)
-    file_id = {
+def _tail_messages(blocks: tuple[Block, ...], exercises: tuple[Exercise, ...], compat: str) -> list[tuple[int, dict]]:
+    return [
+        *((MESG_NUM["WORKOUT_STEP"], step) for step in _steps(blocks, exercises, compat)),
+        *((MESG_NUM["EXERCISE_TITLE"], title) for title in _titles(exercises, compat)),
+    ]
+
+
+def workout_parts(plan: Plan, workout: Workout, compat: str = "current") -> tuple[list[tuple[int, dict]], encoder_module.Tail]:
+    """The file's messages as its own head (file_id, workout) and the tail of steps and titles.
+
+    The tail follows from the blocks, their exercises and ``compat`` alone, which is its key:
+    across a roster few runs of blocks recur, and the encoder writes each once per process."""
+    blocks = workout.blocks
+    exercises = _exercises(plan, blocks)
+    file_id: dict = {
         "type": "workout",
         "manufacturer": MANUFACTURER,
         "product": PRODUCT,
@@ -324,25 +344,34 @@ def workout_messages(plan: Plan, workout: Workout, compat: str = "current") -> l
         "time_created": plan.created,
         "product_name": PRODUCT_NAME,
     }
-    message = {
+    message: dict = {
         "sport": "training",
-        "sub_sport": "flexibility_training" if is_flexibility(plan, workout.blocks) else "strength_training",
-        "num_valid_steps": len(steps),
+        "sub_sport": "flexibility_training" if is_flexibility(exercises) else "strength_training",
+        "num_valid_steps": sum(_step_count(b, e, n == len(blocks) - 1) for n, (b, e) in enumerate(zip(blocks, exercises))),
         "wkt_name": workout.name,
         "wkt_description": description(workout),
     }
-    return [
-        (MESG_NUM["FILE_ID"], file_id),
-        (MESG_NUM["WORKOUT"], message),
-        *((MESG_NUM["WORKOUT_STEP"], step) for step in steps),
-        *((MESG_NUM["EXERCISE_TITLE"], title) for title in exercise_titles(plan, workout.blocks, compat)),
-    ]
+    head = [(MESG_NUM["FILE_ID"], file_id), (MESG_NUM["WORKOUT"], message)]
+    return head, encoder_module.Tail((blocks, exercises, compat), functools.partial(_tail_messages, blocks, exercises, compat))
+
+
+def workout_messages(plan: Plan, workout: Workout, compat: str = "current") -> list[tuple[int, dict]]:
+    """The file's messages in order, as (message number, fields): planport's part of the work."""
+    head, tail = workout_parts(plan, workout, compat)
+    return [*head, *tail.make()]
 
 
 def workout_files(plan: Plan, sessions: list[Session], compat: str = "current") -> list[tuple[str, list[tuple[int, dict]]]]:
     """(artifact path, messages) for every workout file of ``sessions``; ``check`` them first."""
     layout = plan_workouts(plan)
     return [(w.path, workout_messages(plan, w, compat)) for s in sessions for w in layout[s.id]]
+
+
+def workout_heads(plan: Plan, sessions: list[Session], compat: str = "current") -> list[tuple[str, list[tuple[int, dict]], encoder_module.Tail]]:
+    """(artifact path, head, tail) for every workout file of ``sessions`` (``workout_parts``);
+    what the exporter encodes. ``check`` them first."""
+    layout = plan_workouts(plan)
+    return [(w.path, *workout_parts(plan, w, compat)) for s in sessions for w in layout[s.id]]
 
 
 def check(plan: Plan, sessions: list[Session], compat: str = "current") -> None:
@@ -376,12 +405,12 @@ def check(plan: Plan, sessions: list[Session], compat: str = "current") -> None:
 
 #: ``fast``: planport's encoder (the SDK's bytes, made with struct and a table CRC; the SDK's own
 #: Encoder where it declines); ``sdk``: the Garmin SDK's Encoder alone.
-ENCODERS = {"fast": encoder_module.encode, "sdk": encoder_module.encode_sdk}
+ENCODERS = {"fast": encoder_module.encode, "sdk": encoder_module.encode_sdk_with_tail}
 
 
-def encode(messages: list[tuple[int, dict]], encoder: str = "fast") -> bytes:
-    """The file's bytes from its messages, by the chosen encoder."""
-    return ENCODERS[encoder](messages)
+def encode(messages: list[tuple[int, dict]], encoder: str = "fast", tail: encoder_module.Tail | None = None) -> bytes:
+    """The file's bytes from its messages (then ``tail``'s), by the chosen encoder."""
+    return ENCODERS[encoder](messages, tail)
 
 
 def select_sessions(plan: Plan, first: str | None, last: str | None) -> list[Session]:
