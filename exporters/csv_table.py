@@ -8,6 +8,8 @@ CSV carries no UID: importing a calendar CSV twice makes duplicate events.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from planport.core.plugins import OPTIONS_SCHEMA_ID, Artifact
@@ -53,13 +55,51 @@ def yes(flag: bool) -> str:
 
 
 def write_rows(rows: list[list], delimiter: str, bom: bool) -> bytes:
-    """The csv module's part: RFC 4180 quoting, CRLF, UTF-8."""
+    """The csv module's bytes for ``rows``: RFC 4180 quoting (QUOTE_MINIMAL), CRLF, UTF-8.
+
+    Each distinct cell is written by the csv module once per process and rows are joined
+    here: with QUOTE_MINIMAL a cell's quoting depends on that cell alone, and a roster's
+    session cards (a few kilobytes each, quoted character by character) come back row after
+    row and file after file. A record that would be empty (``[""]``, ``[]``) is the csv
+    module's own (it writes ``""``)."""
+    cell = _cell_writer(delimiter)
+    lines = []
+    for row in rows:
+        try:
+            line = delimiter.join([cell(value) for value in row])
+        except TypeError:  # an unhashable value: not one planport writes
+            line = ""
+        lines.append(line if line else _csv_text([row], delimiter)[:-2])
+    text = "\r\n".join(lines) + "\r\n" if lines else ""
+    return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def _csv_text(rows: list[list], delimiter: str) -> str:
     import csv
     import io
 
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+    return buffer.getvalue()
+
+
+@functools.cache
+def _cell_writer(delimiter: str) -> Callable[[object], str]:
+    def written(value: object) -> str:
+        # The cell in a row of two, less the empty second cell and the line end: what the csv
+        # module writes for it wherever it stands (a row's only cell is written alike unless
+        # the record is empty, which write_rows leaves to the csv module).
+        return _csv_text([[value, ""]], delimiter)[: -len(delimiter) - 2]
+
+    remembered = functools.lru_cache(maxsize=4096)(written)
+
+    def cell(value: object) -> str:
+        # Only texts and integers are remembered: equal ones are written alike. Equal values of
+        # other types may not be (True and 1, 0.0 and -0.0, Decimal("1.0") and Decimal("1")).
+        kind = type(value)
+        return remembered(value) if kind is str or kind is int else written(value)
+
+    return cell
 
 
 class CsvExporter:

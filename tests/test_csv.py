@@ -5,8 +5,13 @@ from __future__ import annotations
 import copy
 import csv
 import io
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planport.exporters.csv_table import DELIMITERS, write_rows
 
 from conftest import SAMPLE_PLAN, export_artifacts, run_cli
 
@@ -130,3 +135,34 @@ def test_an_event_option_with_the_sets_dialect_is_refused_not_ignored(tmp_path):
     result = run_cli("export", SAMPLE_PLAN, "--to", "csv", "-o", "csv.dialect=sets", "-o", "csv.location=Gym", "--out", tmp_path / "out")
     assert result.code == 2 and not (tmp_path / "out").exists()
     assert result.err.strip() == "planport: error: csv options: the sets dialect has no event columns: how_to, location, private and alarm_minutes go with google or outlook"
+
+
+# --- write_rows: the csv module's bytes, each distinct cell quoted once --------------------------
+
+CELLS = st.one_of(
+    st.text(st.sampled_from(['a', ' ', ',', ';', '|', '\t', '"', "'", '\r', '\n', '=', 'é', '🦵', '\\']), max_size=12),
+    st.text(max_size=30), st.integers(-10**20, 10**20), st.booleans(), st.none(),
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 1, 1.0, True, Decimal("1.0"), Decimal("1"), "", "1"]),
+)
+
+
+def csv_module_bytes(rows: list[list], delimiter: str, bom: bool) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=6), st.sampled_from(sorted(DELIMITERS.values())), st.booleans())
+def test_rows_are_written_as_the_csv_module_writes_them(rows, delimiter, bom):
+    # twice: the second time every text and integer is a remembered one
+    assert write_rows(rows, delimiter, bom) == csv_module_bytes(rows, delimiter, bom)
+    assert write_rows(rows, delimiter, bom) == csv_module_bytes(rows, delimiter, bom)
+
+
+@pytest.mark.parametrize("rows", [[], [[]], [[""]], [[None]], [["", ""]], [[""], ["x"], []], [[-0.0], [0.0], [-0.0]],
+                                  [[True], [1], [1.0], [Decimal("1.0")]]], ids=repr)
+def test_empty_records_and_equal_values_of_other_types(rows):
+    for delimiter in DELIMITERS.values():
+        assert write_rows(rows, delimiter, False) == csv_module_bytes(rows, delimiter, False)
+        assert write_rows(rows[::-1], delimiter, False) == csv_module_bytes(rows[::-1], delimiter, False)
