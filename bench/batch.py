@@ -109,7 +109,7 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
         header, rows = csv_table.exporter._google(plan, {}, csv_table.DATE_FORMATS["mdy"])
         work.append((
             entry.id, plan.to_dict(), (plan, sessions),
-            fit.workout_files(plan, list(sessions)), [header, *([inert(v) for v in row] for row in rows)], plan.id,
+            fit.workout_heads(plan, list(sessions)), [header, *([inert(v) for v in row] for row in rows)], plan.id,
         ))
     started = time.perf_counter()
     produced = []
@@ -119,8 +119,8 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
             f"{plan_id}.ics": ical.serialize(ical.calendar(*calendar, {"how_to": True})),
             f"{plan_id}-google.csv": csv_table.write_rows(cells, ",", False),
         }
-        for path, messages in workouts:
-            files[path] = encoder.encode_fast(messages)
+        for path, head, tail in workouts:
+            files[path] = encoder.encode_fast(head, tail)
         produced.append((athlete_id, files))
     elapsed = time.perf_counter() - started
     for athlete_id, files in produced:  # the baseline made the batch's bytes, file for file
