@@ -26,7 +26,7 @@ from .errors import ExportError, InputError, PlanportError, Problem
 from .pipeline import Prepared, prepare, reader, reconcile, run_each
 from .plugins import Artifact, Plugins, needs_formats
 from .records import BatchRecords, Record, previous_records
-from .roster import Entry, column_of, open_roster, read_entries, scan
+from .roster import Entry, checked, column_of, open_roster, read_entries, scan
 from .writer import Writer, make_folder, sweep_temp_files
 
 #: Athletes a worker process gets at a time.
@@ -147,7 +147,7 @@ class Worker:
         self.delivery_options = {**spec.options, **spec.delivery_options, "output_folder": str(spec.out)}
 
     def run(self, task: Task) -> Record:
-        entry = task.entry
+        entry = checked(task.entry)
         record: Record = {"row": entry.row, "id": entry.id, "input": input_hash(entry, self.signature)}
         problems = list(entry.problems)
         if task.duplicate:
@@ -384,12 +384,17 @@ def run_batch(job: BatchJob, plugins: Plugins | None = None, progress: Callable[
     spec = WorkerSpec(template, job.formats, job.options, job.out, signature, plugins, job.deliveries, job.delivery_options)
 
     def entries() -> Iterator[tuple[Entry, Record | None, bool]]:
-        for entry in read_entries(roster):
+        # Rows are read here and checked against the athlete schema where they are built (the
+        # workers): the reading process is the one part of a batch that does not run in parallel.
+        for entry in read_entries(roster, check=False):
             old = previous.get(entry.id or "")
             reusable = (
-                job.resume and old is not None and entry.id not in twice and not entry.problems
+                job.resume and old is not None and entry.id not in twice
                 and old.get("input") == input_hash(entry, signature) and _still_good(old, job.out)
             )
+            if reusable:  # a record is reused only for a row that is still good
+                entry = checked(entry)
+                reusable = not entry.problems
             yield entry, old if reusable else None, entry.id in twice
 
     executor: Executor

@@ -48,6 +48,9 @@ class Entry:
     #: pointer within it, so validate can name the bad value as in any other document.
     at: str | None = None
     pointers: tuple[str, ...] = ()
+    #: False when read without the athlete schema (``read_entries(check=False)``): ``checked``
+    #: checks it later, where the work is done (a batch's workers, not its reading process).
+    checked: bool = True
 
     @property
     def id(self) -> str | None:
@@ -114,12 +117,19 @@ def _digest(value: object) -> str:
 
 def _check(athlete: dict[str, Any], row: int, raw_digest: str, check: bool = True, at: str | None = None) -> Entry:
     if not check:
-        return Entry(row, athlete, [], raw_digest, at)
+        return Entry(row, athlete, [], raw_digest, at, checked=False)
     try:
         gate.check_document(athlete, "athlete", f"row {row}")
     except InputError as e:
         return Entry(row, athlete, [(column_of(p.pointer), p.message) for p in e.problems], raw_digest, at, tuple(p.pointer for p in e.problems))
     return Entry(row, athlete, [], raw_digest, at)
+
+
+def checked(entry: Entry) -> Entry:
+    """``entry`` checked against the athlete schema, if it was read without (``check=False``)."""
+    if entry.checked or entry.athlete is None:
+        return entry
+    return _check(entry.athlete, entry.row, entry.digest, True, entry.at)
 
 
 def column_of(pointer: str) -> str:

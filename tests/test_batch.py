@@ -191,6 +191,41 @@ def test_resume_rebuilds_changed_or_damaged_athletes(tmp_path):
     assert changed.code == 0 and "reused" not in changed.err, "new options: nothing is reused"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_rows_are_checked_where_they_are_built_and_reported_alike(tmp_path, jobs):
+    """The reading process leaves the athlete schema to the workers: same errors, same rows."""
+    from planport.core.roster import read_entries
+
+    path = roster(tmp_path / "club.csv", 2, BAD_ROWS)
+    out = tmp_path / "out"
+    assert run_cli("batch", path, "--to", "ics", "--out", out, "--jobs", jobs, "-q").code == 1
+    errors = list(csv.DictReader(io.StringIO((out / "errors.csv").read_text("utf-8"), newline="")))
+    checked = {(str(e.row), column, reason) for e in read_entries(str(path)) for column, reason in e.problems}
+    assert checked and checked <= {(e["row"], e["column"], e["reason"]) for e in errors}
+
+
+def test_resume_reuses_no_row_the_athlete_schema_now_refuses(tmp_path, monkeypatch):
+    """A record is reused for an unchanged row only if the row still passes the schema (a newer
+    schema may refuse what an older one took)."""
+    from planport.core import gate
+    from planport.core import roster as roster_module
+
+    path = roster(tmp_path / "r.csv", 4)
+    out = tmp_path / "out"
+    assert run_cli("batch", path, "--to", "ics", "--out", out, "-q", "--jobs", "1").code == 0
+    check = gate.check_document
+
+    def stricter(data, kind, source):
+        if kind == "athlete" and data.get("id") == "athlete-0002":
+            raise gate.InputError.at("/level", "no longer allowed", source)
+        return check(data, kind, source)
+
+    monkeypatch.setattr(roster_module.gate, "check_document", stricter)
+    again = run_cli("batch", path, "--to", "ics", "--out", out, "--jobs", "1", "--resume")
+    assert again.code == 1 and "built 3 of 4 athletes (3 reused); 1 failed" in again.err, again.err
+    assert "row 4, column level: no longer allowed" in again.err
+
+
 def test_the_summary_counts_the_problems_it_does_not_list(tmp_path):
     bad = tuple(f"bad-{i},Bad {i},Mars/Olympus,2026-12-07,4,new,mon:easy,2,,,07:00,,45,15-20" for i in range(7))
     out = tmp_path / "out"
