@@ -4,6 +4,7 @@ validated and filled with defaults."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -97,11 +98,22 @@ def _broken(registered: Registered, why: str) -> PluginError:
     return PluginError(f"exporter {registered.exporter.name!r} ({registered.origin}) has an options_schema that {why}")
 
 
+#: Options schemas found to be JSON Schemas in this process (and, forked, in a batch's workers),
+#: as their JSON text: checking one against the meta-schema costs more than all else prepare does.
+_GOOD_SCHEMAS: set[str] = set()
+
+
 def _check_options_schema(registered: Registered, schema: dict[str, Any]) -> None:
     """A plugin's options schema must be a JSON Schema; say which plugin's is not."""
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
+    try:
+        text = json.dumps(schema, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON: the meta-schema says what is wrong with it
+        text = None
+    if text is not None and text in _GOOD_SCHEMAS:
+        return
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as e:
@@ -109,6 +121,8 @@ def _check_options_schema(registered: Registered, schema: dict[str, Any]) -> Non
         raise PluginError(f"exporter {registered.exporter.name!r} ({registered.origin}) has a broken options_schema at /{where}: {e.message}") from None
     except Exception as e:  # not even a document the meta-schema can be run on
         raise _broken(registered, f"is not a JSON Schema: {type(e).__name__}: {e}") from None
+    if text is not None:
+        _GOOD_SCHEMAS.add(text)
 
 
 def _resolve_ref(prop: dict[str, Any]) -> dict[str, Any]:

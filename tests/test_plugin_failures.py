@@ -74,6 +74,17 @@ def test_a_broken_options_schema_names_the_plugin(tmp_path, schema, words):
     assert len(result.err.splitlines()) == 1 and not out.exists()
 
 
+def test_a_schema_broken_after_it_was_checked_is_still_refused(tmp_path):
+    """Schemas found good are remembered by their text: the same plugin with its schema since
+    changed (or another with a broken one) is checked again."""
+    exporter = Misbehaving(lambda: None)
+    assert run_cli("export", SAMPLE_PLAN, "--to", "odd", "--out", tmp_path / "a", plugins=_plugins(exporter)).code == 0
+    exporter.options_schema["properties"]["x"] = {"type": "text"}
+    result = run_cli("export", SAMPLE_PLAN, "--to", "odd", "--out", tmp_path / "b", plugins=_plugins(exporter))
+    assert result.code == 1 and "has a broken options_schema at /properties/x/type" in result.err
+    assert not (tmp_path / "b").exists()
+
+
 class BadTarget:
     name, description, formats = "printer", "Prints.", ("json",)
 
