@@ -468,6 +468,7 @@ def test_every_sample_workout_from_a_remembered_tail_is_the_sdks_bytes():
     """The exporter's way (the file's own head, then the steps as a tail): cold and warm, the
     SDK's bytes; the second time no step is made, and a tail is made once however often it recurs."""
     fit_encoder._tails.clear()
+    fit_encoder._memo.clear()
     files = []
     for plan in sample_plans():
         files += fit.workout_heads(plan, list(plan.ordered_sessions))
@@ -477,6 +478,7 @@ def test_every_sample_workout_from_a_remembered_tail_is_the_sdks_bytes():
     made.clear()
     warm = [encode(head, counting(tail, made)) for _, head, tail in files]
     assert made == [] and warm == cold
+    assert not any(key[0] in (FILE_ID, WORKOUT) for key in fit_encoder._memo), "a file's own messages are not remembered"
     assert cold == [sdk_encoder_bytes([*head, *tail.make()]) for _, head, tail in files]
     assert [encode_fast([*head, *tail.make()]) for _, head, tail in files] == cold
 

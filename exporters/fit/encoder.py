@@ -360,11 +360,11 @@ _shape_ids: dict[tuple, int] = {}
 _shape_numbers = itertools.count()
 
 
-def _encode_message(mesg_num: int, mesg: dict) -> _Encoded:
-    """One message's fields as the SDK writes them; remembered when every value is of a type in
-    ``_MEMO_TYPES`` (the key holds the names and values in the dict's order)."""
+def _encode_message(mesg_num: int, mesg: dict, remember: bool = True) -> _Encoded:
+    """One message's fields as the SDK writes them; remembered when ``remember`` and every value
+    is of a type in ``_MEMO_TYPES`` (the key holds the names and values in the dict's order)."""
     key = None
-    if _MEMO_TYPES.issuperset(map(type, mesg.values())):
+    if remember and _MEMO_TYPES.issuperset(map(type, mesg.values())):
         key = (mesg_num, *mesg.items())
         found = _memo.get(key)
         if found is not None:
@@ -433,12 +433,12 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
     slot_orders: list[list[int]] = [[] for _ in range(LOCAL_SLOTS)]
     next_local = 0
 
-    def add(messages: list[tuple[int, dict]]) -> None:
+    def add(messages: list[tuple[int, dict]], remember: bool = True) -> None:
         nonlocal next_local
         for mesg_num, mesg in messages:
             if type(mesg_num) is not int or type(mesg) is not dict:
                 raise Unsupported("message number or fields of another type")
-            encoded = _encode_message(mesg_num, mesg)
+            encoded = _encode_message(mesg_num, mesg, remember)
             known = known_shapes.get(encoded.shape_id)
             if known is not None and slots[known[0]] is known[1]:
                 local, _, same_order = known
@@ -472,7 +472,9 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
                 parts.append(reordered)
                 pieces.append(_stretch(LOCAL_HEADERS[local] + reordered))
 
-    add(messages)
+    # With a tail, the messages before it are the file's own (its name, serial number, time):
+    # remembering them would only push out messages that do come back.
+    add(messages, remember=tail is None)
     if tail is None:
         return b"".join(parts), pieces
     # A tail's bytes depend on the slot the next new layout takes and on the slots holding
