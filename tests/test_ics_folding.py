@@ -51,6 +51,32 @@ def test_made_up_long_texts_fold_as_icalendar_folds(sample_plan_data, texts):
     assert artifact.data == without_the_cache(lambda: export_artifacts(data, "ics")[0].data)
 
 
+FOLD_TEXT = st.text(st.sampled_from(["a", " ", "\\", "^", ",", ";", "é", "蚌", "🦵", "\r", "\t"]), max_size=500)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(FOLD_TEXT, st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"), max_size=400)))
+def test_a_line_is_folded_on_its_bytes_as_icalendar_folds_it(line):
+    from icalendar.parser import content_line
+
+    from planport.exporters.ics.folding import fold_like_icalendar, remember_folds
+
+    remember_folds()
+    original = content_line._foldline.original
+    assert fold_like_icalendar(line) == original(line)
+    for at in range(70, 80):  # an escape's first half right at the end of a part
+        for escape in ("\\", "^", "\\\\", "^^"):
+            text = "x" * at + escape + line
+            assert fold_like_icalendar(text) == original(text)
+
+
+def test_what_icalendar_refuses_is_left_to_it():
+    from planport.exporters.ics.folding import fold_like_icalendar
+
+    assert fold_like_icalendar("a\nb") is None
+    assert fold_like_icalendar("a\ud800b" * 40) is None
+
+
 # --- values shared by events ---------------------------------------------------------------
 
 OPTION_SETS = [
