@@ -9,6 +9,8 @@ import zoneinfo
 import icalendar
 import pytest
 import recurring_ical_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ics_readers import icaljs_instants, icaljs_read, vobject_instants, vobject_read
 
 from conftest import SAMPLE_PLAN, export_artifacts, plan_with_sessions, run_cli, write_json
@@ -190,6 +192,29 @@ def test_uids_are_unique_across_athletes_and_plans(sample_plan_data):
     third = [str(e["UID"]) for e in events(ics_of(other_plan))]
     assert len(set(first)) == len(first)
     assert not set(first) & set(second) and not set(first) & set(third)
+
+
+UID_01 = "859b4ecd-1583-5865-84e6-dbd04c64cd77@planport"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_uids_are_the_version_5_uuids_of_athlete_plan_and_session(name):
+    """UIDs must never change from version to version: a re-import would duplicate every event."""
+    import uuid
+
+    from planport.exporters.ics.calendars import _UID_NAMESPACE, uuid5_text
+
+    assert uuid5_text(name) == str(uuid.uuid5(_UID_NAMESPACE, name))
+
+
+def test_a_sessions_uid_is_what_it_was_in_planport_0_1(sample_plan):
+    from planport.exporters.ics.calendars import session_uid
+
+    # planport 0.1 wrote this UID for the sample's first session (uuid.uuid5 of athlete/plan/session)
+    session = sample_plan.ordered_sessions[0]
+    assert session_uid(sample_plan, session) == UID_01
+    assert str(events(ics_of(sample_plan.to_dict()))[0]["UID"]) == UID_01
 
 
 HOSTILE = "Clam\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:pwned; x, y \\ z"

@@ -69,8 +69,20 @@ def clean_text(text: str, single_line: bool = False) -> str:
 
 def session_uid(plan: Plan, session: Session) -> str:
     """Stable across re-exports of the same session, distinct across athletes, plans and sessions."""
-    key = f"{plan.athlete.id}/{plan.id}/{session.id}"
-    return f"{uuid.uuid5(_UID_NAMESPACE, key)}@planport"
+    return f"{uuid5_text(f'{plan.athlete.id}/{plan.id}/{session.id}')}@planport"
+
+
+_NAMESPACE_BYTES = _UID_NAMESPACE.bytes
+# RFC 4122 version 5 and variant bits, as uuid.UUID(bytes=..., version=5) sets them.
+_KEEP = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_SET = (0x8000 << 48) | (5 << 76)
+
+
+def uuid5_text(name: str) -> str:
+    """``str(uuid.uuid5(_UID_NAMESPACE, name))`` without making a UUID object (an event each)."""
+    digest = int.from_bytes(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16], "big")
+    h = f"{(digest & _KEEP) | _SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def plan_mark(plan: Plan) -> str:
