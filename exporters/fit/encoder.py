@@ -307,8 +307,9 @@ def encode_fast(messages: list[tuple[int, dict]], tail: Tail | None = None) -> b
 
 
 #: A stretch of the body for the CRC: (its record header byte, or -1 when the stretch has it
-#: already; the CRC of the rest from 0; crc_after_zeros of the rest's length).
-Piece = tuple[int, int, tuple[array, array]]
+#: already; the CRC of the rest from 0; crc_after_zeros of the rest's length), or the bytes
+#: themselves where they are seen once (a file's own messages).
+Piece = tuple[int, int, tuple[array, array]] | bytes
 
 
 @functools.lru_cache(maxsize=4096)  # definitions repeat from file to file
@@ -320,7 +321,11 @@ def _crc_of_pieces(pieces: list[Piece], value: int) -> int:
     """The CRC over the body, continuing from ``value``: what crc_wordwise(body, value) gives,
     stepping over each stretch with its CRC worked out when it was first encoded."""
     table = BYTE_TABLE
-    for header, crc, (low, high) in pieces:
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            value = crc_wordwise(piece, value)
+            continue
+        header, crc, (low, high) = piece
         if header >= 0:
             value = (value >> 8) ^ table[(value ^ header) & 0xFF]
         value = low[value & 0xFF] ^ high[value >> 8] ^ crc
@@ -336,12 +341,12 @@ class _Encoded(NamedTuple):
     definitions: list[int]
     data: list[bytes]
     joined: bytes
-    crc: int  # the CRC of ``joined`` from 0
-    zeros: tuple[array, array]  # crc_after_zeros(len(joined))
+    crc: int | None  # the CRC of ``joined`` from 0 (None for a message not remembered: its bytes are the piece)
+    zeros: tuple[array, array] | None  # crc_after_zeros(len(joined))
     #: (global number, {(field number, size)}): what a slot holds; matches a message with the
     #: same fields in any order. Only ever put in a slot with this message's own definitions.
     layout: tuple
-    definition: Piece  # its definition message after the header byte, as a stretch for the CRC
+    definition: Piece | None  # its definition message after the header byte, as a stretch for the CRC (None: as above)
     definition_tail: bytes  # the same bytes
 
 
@@ -404,6 +409,8 @@ def _encode_message(mesg_num: int, mesg: dict, remember: bool = True) -> _Encode
         shape_id = _shape_ids[shape] = next(_shape_numbers)
     layout = (mesg_num, frozenset(zip(definitions[::3], definitions[1::3])))  # the base type follows from the number
     tail = struct.pack("<BBHB", 0, FIT.ARCH_LITTLE_ENDIAN, mesg_num, len(data)) + bytes(definitions)
+    if not remember:  # seen once: the CRC runs over its bytes where it stands
+        return _Encoded(shape_id, definitions, data, joined, None, None, layout, None, tail)
     encoded = _Encoded(shape_id, definitions, data, joined, crc_wordwise(joined), crc_after_zeros(len(joined)), layout, _stretch(tail), tail)
     if key is not None:
         if len(_memo) >= _MEMO_SIZE:
@@ -417,6 +424,11 @@ def _encode_message(mesg_num: int, mesg: dict, remember: bool = True) -> _Encode
 #: of blocks (81 in the bench roster's 9,314 files). Cleared when full.
 _TAILS_SIZE = 1024
 _tails: dict[Hashable, tuple[frozenset[int], dict[tuple, tuple[bytes, list[Piece]]]]] = {}
+
+
+def _whole(data: bytes, pieces: list[Piece]) -> Piece:
+    """``data`` (made of ``pieces``) as one stretch: a remembered tail's CRC is stepped over at once."""
+    return -1, _crc_of_pieces(pieces, 0), crc_after_zeros(len(data))
 
 
 def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None) -> tuple[bytes, list[Piece]]:
@@ -454,10 +466,12 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
                     slots[local] = layout
                     slot_of[layout] = local
                     slot_orders[local] = definitions
-                    header = FIT.MESG_DEFINITION_MASK | local
                     parts.append(DEFINITION_HEADERS[local])
                     parts.append(encoded.definition_tail)
-                    pieces.append((header, *encoded.definition[1:]))
+                    if encoded.definition is None:
+                        pieces.append(DEFINITION_HEADERS[local] + encoded.definition_tail)
+                    else:
+                        pieces.append((FIT.MESG_DEFINITION_MASK | local, *encoded.definition[1:]))
                 else:
                     local = local_or_none
                 same_order = slot_orders[local] == definitions
@@ -465,7 +479,10 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
             parts.append(LOCAL_HEADERS[local])
             if same_order:
                 parts.append(encoded.joined)
-                pieces.append((local, encoded.crc, encoded.zeros))
+                if encoded.crc is None:
+                    pieces.append(LOCAL_HEADERS[local] + encoded.joined)
+                else:
+                    pieces.append((local, encoded.crc, encoded.zeros))  # type: ignore[arg-type]
             else:  # the layout is in a slot in another order: the data follows the stored definition
                 by_num = dict(zip(encoded.definitions[::3], encoded.data))
                 reordered = b"".join([by_num[num] for num in slot_orders[local][::3]])
@@ -493,7 +510,8 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
         body, before = b"".join(parts), len(pieces)
         parts[:] = [body]
         add(tail.make() if tail_messages is None else tail_messages)
-        found = (b"".join(parts[1:]), pieces[before:])
+        tail_bytes = b"".join(parts[1:])
+        found = (tail_bytes, [_whole(tail_bytes, pieces[before:])])
         if len(_tails) >= _TAILS_SIZE:
             _tails.clear()
         if len(by_start) >= LOCAL_SLOTS:  # planport's tails begin alike; a caller whose do not stays bounded
