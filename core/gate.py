@@ -300,6 +300,55 @@ def _validator(schema_name: str) -> Any:
     return make_validator(schemas.schema(schema_name))
 
 
+#: Keywords whose value is a subschema, a list of them, or a map of names to them (draft 2020-12).
+_ONE_SCHEMA = frozenset({"not", "if", "then", "else", "items", "contains", "additionalProperties", "propertyNames",
+                         "unevaluatedItems", "unevaluatedProperties"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
+
+
+def _inlined(schema: Any, resolver: Any, depth: int = 0) -> Any:
+    """``schema`` with every $ref replaced by what it points to (beside its sibling keywords, under
+    allOf, which is what $ref means in draft 2020-12). Other keywords are kept as they are."""
+    if depth > MAX_DEPTH:
+        raise RecursionError("a schema that refers to itself")  # planport's do not; not inlined then
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "$ref":
+            continue
+        if key in _ONE_SCHEMA:
+            out[key] = _inlined(value, resolver, depth + 1)
+        elif key in _SCHEMA_LISTS and isinstance(value, list):
+            out[key] = [_inlined(v, resolver, depth + 1) for v in value]
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _inlined(v, resolver, depth + 1) for name, v in value.items()}
+        elif key != "$defs":  # reached through the $refs now
+            out[key] = value
+    if "$ref" in schema:
+        found = resolver.lookup(schema["$ref"])
+        target = _inlined(found.contents, found.resolver, depth + 1)
+        return {**out, "allOf": [target, *out.get("allOf", [])]} if out else target
+    return out
+
+
+@functools.cache
+def _quick(schema_name: str) -> Any:
+    """A validator for the same schema with its $refs inlined, or None: it says whether a document
+    is valid three times as fast (looking a $ref up is most of jsonschema's work on an athlete)
+    and is asked first; the messages always come from ``_validator``."""
+    schema = schemas.schema(schema_name)
+    if any(k in json.dumps(schema) for k in ("$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor")):
+        return None
+    try:
+        inlined = _inlined(schema, schemas.registry().resolver(base_uri=schema.get("$id", "")))
+    except RecursionError:
+        return None
+    inlined.pop("$id", None)  # its $refs are gone; no base URI is needed
+    return make_validator(inlined)
+
+
 def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict[str, Any] | None = None, plain: bool = True) -> list[Problem]:
     """Every problem with ``data``: first whether it is plain data at all (``data_problems``;
     ``plain=False`` when the caller has checked that), then every schema violation, in
@@ -308,6 +357,8 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
     not_plain = data_problems(data, one_line=one_line) if plain else []
     if not_plain:
         return [Problem(p.pointer, p.message, source) for p in not_plain]
+    if schema is None and (quick := _quick(schema_name)) is not None and quick.is_valid(data):
+        return []
     validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
     errors = [_narrow(error) for error in validator.iter_errors(data)]
