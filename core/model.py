@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,34 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None}
+
+
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
+def _compared(cls: Any) -> tuple[str, ...]:
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
+    return names
+
+
+def _hash_once(self: Any) -> int:
+    """The dataclass's hash (of its compared fields), worked out on first use and kept: blocks
+    and sessions key the exporters' caches at every turn, and hashing every field each time
+    was a good part of a lookup."""
+    found: int | None = self.__dict__.get("_hash")
+    if found is None:
+        found = hash(tuple([getattr(self, name) for name in _compared(type(self))]))
+        object.__setattr__(self, "_hash", found)
+    return found
+
+
+def _state_without_hash(self: Any) -> dict[str, Any]:
+    # A text's hash differs from process to process: a pickled copy works its hash out again.
+    state = dict(self.__dict__)
+    state.pop("_hash", None)
+    return state
 
 
 @dataclass(frozen=True)
@@ -178,6 +206,9 @@ class Block:
     swap: Swap | None = None
     variant_of: str | None = None  # the template's exercise, when this block holds a harder variant of it
 
+    __hash__ = _hash_once
+    __getstate__ = _state_without_hash
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Block:
         load = d.get("load")
@@ -249,6 +280,9 @@ class Session:
     week: int | None = None
     notes: str | None = None
     run: str | None = None  # the athlete's run that day
+
+    __hash__ = _hash_once
+    __getstate__ = _state_without_hash
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Session:

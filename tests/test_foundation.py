@@ -552,3 +552,28 @@ def test_debug_shows_the_traceback_of_a_file_system_refusal_and_still_exits_2(tm
     result = run_cli("--debug", "export", SAMPLE_PLAN, "--to", "ics", "--out", blocker / "sub")
     assert result.code == 2
     assert "Traceback" in result.err and result.err.splitlines()[-1] == f"planport: error: {blocker / 'sub'}: is under {blocker}, which is a file"
+
+
+def test_blocks_and_sessions_keep_their_hash_but_not_across_processes(tmp_path, sample_plan):
+    """A block's and a session's hash is worked out once and kept; a pickled copy (sent to a
+    Dask worker, say) works it out again where text hashes differ, and finds its equals."""
+    import pickle
+    import subprocess
+    import sys
+
+    session = sample_plan.ordered_sessions[0]
+    hash(session), hash(session.blocks[0])  # worked out here, with this process's text hashes
+    (tmp_path / "session.pickle").write_bytes(pickle.dumps(session))
+    script = (
+        "import pickle, sys\n"
+        "from planport import plan_from_dict\n"
+        "import json\n"
+        f"plan = plan_from_dict(json.load(open({str(SAMPLE_PLAN)!r})))\n"
+        f"copy = pickle.loads(open({str(tmp_path / 'session.pickle')!r}, 'rb').read())\n"
+        "fresh = plan.ordered_sessions[0]\n"
+        "assert copy == fresh and {fresh: 1}[copy] == 1 and {fresh.blocks[0]: 1}[copy.blocks[0]] == 1\n"
+    )
+    for seed in ("1", "2"):
+        result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    assert hash(session) == hash(pickle.loads(pickle.dumps(session))) and {session: 1}[copy.deepcopy(session)] == 1
