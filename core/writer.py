@@ -75,11 +75,12 @@ def check_path(path: str) -> PurePosixPath:
 # --- temporary files -------------------------------------------------------------------
 
 
-def _temp_name(folder: Path) -> Path:
-    return folder / f"{TEMP_PREFIX}{os.getpid()}-h{HOST_TAG}-{secrets.token_hex(6)}.tmp"
+def _temp_name(folder: Path) -> str:
+    # A plain path: two per file written, and a Path made by joining parses it again.
+    return os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-h{HOST_TAG}-{secrets.token_hex(6)}.tmp")
 
 
-def _create_temp(folder: Path) -> tuple[int, Path]:
+def _create_temp(folder: Path) -> tuple[int, str]:
     """A new, empty temporary file in ``folder``: (descriptor, path)."""
     for _ in range(100):
         path = _temp_name(folder)
@@ -97,7 +98,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _stage(folder: Path, data: bytes, fsync: bool) -> Path:
+def _stage(folder: Path, data: bytes, fsync: bool) -> str:
     """``data`` in a new temporary file in ``folder``, flushed to disk when ``fsync``; removed again if anything fails."""
     fd, tmp = _create_temp(folder)
     try:
@@ -306,8 +307,8 @@ class _Transaction:
 
     def __init__(self) -> None:
         self.made: list[Path] = []  # folders this export created, outermost first
-        self.staged: list[tuple[Path, Path]] = []  # (temporary file, target)
-        self.committed: list[tuple[Path, Path | None]] = []  # (target, its previous contents kept aside, or None if it is new)
+        self.staged: list[tuple[str, Path]] = []  # (temporary file, target)
+        self.committed: list[tuple[Path, str | None]] = []  # (target, its previous contents kept aside, or None if it is new)
         self.ready: set[Path] = set()  # folders that exist now (made or found), looked at once
 
     def folders(self, folder: Path) -> None:
@@ -355,14 +356,14 @@ class _Transaction:
         _remove_folders(self.made)
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def _same_file(a: str | Path, b: str | Path) -> bool:
     try:
         return os.path.samestat(os.lstat(a), os.lstat(b))
     except OSError:
         return False
 
 
-def _keep_aside(target: Path) -> Path | None:
+def _keep_aside(target: Path) -> str | None:
     """Keep ``target``'s current file under a temporary name so a rollback can restore it.
 
     A hard link keeps the target in place until the rename replaces it; where links are not
@@ -497,7 +498,7 @@ class AtomicFile:
     def __init__(self, target: Path, newline: str | None = None):
         self.target = Path(target)
         self.newline = newline
-        self._tmp: Path | None = None
+        self._tmp: str | None = None
         self._file: IO[str] | None = None
 
     def open(self) -> IO[str]:
