@@ -108,8 +108,13 @@ def _check_options_schema(registered: Registered, schema: dict[str, Any]) -> Non
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
+    text: str | None
     try:
         text = json.dumps(schema, sort_keys=True)
+        # Only a schema that is its JSON text exactly: a tuple is no array to the meta-schema,
+        # nor an int key a name, yet json.dumps writes them as a list and a text.
+        if json.loads(text) != schema:
+            text = None
     except (TypeError, ValueError):  # not JSON: the meta-schema says what is wrong with it
         text = None
     if text is not None and text in _GOOD_SCHEMAS:

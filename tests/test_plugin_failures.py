@@ -85,6 +85,16 @@ def test_a_schema_broken_after_it_was_checked_is_still_refused(tmp_path):
     assert not (tmp_path / "b").exists()
 
 
+def test_a_schema_that_only_writes_like_a_good_one_is_still_checked(tmp_path):
+    """A tuple is no JSON array to the meta-schema, though json.dumps writes it as one: a schema
+    with one is checked even after its list twin passed."""
+    good = Misbehaving(lambda: None, {"type": "object", "additionalProperties": False, "properties": {"x": {"enum": ["a"]}}})
+    assert run_cli("export", SAMPLE_PLAN, "--to", "odd", "--out", tmp_path / "a", plugins=_plugins(good)).code == 0
+    twin = Misbehaving(lambda: None, {"type": "object", "additionalProperties": False, "properties": {"x": {"enum": ("a",)}}})
+    result = run_cli("export", SAMPLE_PLAN, "--to", "odd", "--out", tmp_path / "b", plugins=_plugins(twin))
+    assert result.code == 1 and "has a broken options_schema at /properties/x/enum" in result.err, result.err
+
+
 class BadTarget:
     name, description, formats = "printer", "Prints.", ("json",)
 
