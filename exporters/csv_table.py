@@ -65,10 +65,8 @@ def write_rows(rows: list[list], delimiter: str, bom: bool) -> bytes:
     cell = _cell_writer(delimiter)
     lines = []
     for row in rows:
-        try:
-            line = delimiter.join([cell(value) for value in row])
-        except TypeError:  # an unhashable value: not one planport writes
-            line = ""
+        row = row if type(row) is list else list(row)  # read once, for the join and for the csv module
+        line = delimiter.join([cell(value) for value in row])
         lines.append(line if line else _csv_text([row], delimiter)[:-2])
     text = "\r\n".join(lines) + "\r\n" if lines else ""
     return text.encode("utf-8-sig" if bom else "utf-8")

@@ -166,3 +166,4 @@ def test_empty_records_and_equal_values_of_other_types(rows):
     for delimiter in DELIMITERS.values():
         assert write_rows(rows, delimiter, False) == csv_module_bytes(rows, delimiter, False)
         assert write_rows(rows[::-1], delimiter, False) == csv_module_bytes(rows[::-1], delimiter, False)
+        assert write_rows([iter(row) for row in rows], delimiter, False) == csv_module_bytes(rows, delimiter, False)
