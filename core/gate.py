@@ -349,6 +349,13 @@ def _quick(schema_name: str) -> Any:
     return make_validator(inlined)
 
 
+def _quickly_valid(quick: Any, data: Any) -> bool:
+    try:
+        return bool(quick.is_valid(data))
+    except Exception:  # whatever the inlined schema trips over, the full validator is the judge
+        return False
+
+
 def schema_problems(data: Any, schema_name: str, source: str | None = None, schema: dict[str, Any] | None = None, plain: bool = True) -> list[Problem]:
     """Every problem with ``data``: first whether it is plain data at all (``data_problems``;
     ``plain=False`` when the caller has checked that), then every schema violation, in
@@ -357,7 +364,7 @@ def schema_problems(data: Any, schema_name: str, source: str | None = None, sche
     not_plain = data_problems(data, one_line=one_line) if plain else []
     if not_plain:
         return [Problem(p.pointer, p.message, source) for p in not_plain]
-    if schema is None and (quick := _quick(schema_name)) is not None and quick.is_valid(data):
+    if schema is None and (quick := _quick(schema_name)) is not None and _quickly_valid(quick, data):
         return []
     validator = make_validator(schema) if schema else _validator(schema_name)
     problems = []
