@@ -275,10 +275,6 @@ def plan_workouts(plan: Plan) -> dict[str, list[Workout]]:
     return layout
 
 
-def workout_steps(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
-    return _steps(blocks, _exercises(plan, blocks), compat)
-
-
 def _exercises(plan: Plan, blocks: tuple[Block, ...]) -> tuple[Exercise, ...]:
     return tuple(plan.exercise(b.exercise) for b in blocks)
 
@@ -290,10 +286,6 @@ def _steps(blocks: tuple[Block, ...], exercises: tuple[Exercise, ...], compat: s
     for index, step in enumerate(steps):
         step["message_index"] = index
     return steps
-
-
-def exercise_titles(plan: Plan, blocks: tuple[Block, ...], compat: str = "current") -> list[dict]:
-    return _titles(_exercises(plan, blocks), compat)
 
 
 def _titles(exercises: tuple[Exercise, ...], compat: str) -> list[dict]:
