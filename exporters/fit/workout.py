@@ -347,16 +347,10 @@ def workout_parts(plan: Plan, workout: Workout, compat: str = "current") -> tupl
     return head, encoder_module.Tail((blocks, exercises, compat), functools.partial(_tail_messages, blocks, exercises, compat))
 
 
-def workout_messages(plan: Plan, workout: Workout, compat: str = "current") -> list[tuple[int, dict]]:
-    """The file's messages in order, as (message number, fields): planport's part of the work."""
-    head, tail = workout_parts(plan, workout, compat)
-    return [*head, *tail.make()]
-
-
 def workout_files(plan: Plan, sessions: list[Session], compat: str = "current") -> list[tuple[str, list[tuple[int, dict]]]]:
-    """(artifact path, messages) for every workout file of ``sessions``; ``check`` them first."""
-    layout = plan_workouts(plan)
-    return [(w.path, workout_messages(plan, w, compat)) for s in sessions for w in layout[s.id]]
+    """(artifact path, messages in order) for every workout file of ``sessions``: the SDK's and
+    the tests' view of ``workout_heads``. ``check`` them first."""
+    return [(path, [*head, *tail.make()]) for path, head, tail in workout_heads(plan, sessions, compat)]
 
 
 def workout_heads(plan: Plan, sessions: list[Session], compat: str = "current") -> list[tuple[str, list[tuple[int, dict]], encoder_module.Tail]]:
