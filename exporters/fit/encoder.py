@@ -518,7 +518,8 @@ def _encode_messages(messages: list[tuple[int, dict]], tail: Tail | None = None)
             by_start.clear()
         by_start[start] = found
         _tails[tail.key] = remembered
-        return body + found[0], pieces
+        del pieces[before:]  # the tail as the one stretch it is remembered as
+        parts[:] = [body]
     return b"".join(parts) + found[0], pieces + found[1]
 
 
