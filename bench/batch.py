@@ -136,12 +136,11 @@ def bare_library_seconds(roster_path: Path, out: Path) -> float:
 
 def cpu_seconds(command: list[str], runs: int = 21) -> float:
     """Median user+system CPU of a command, bytecode cached as on a user's machine."""
-    env = USER_ENV
-    subprocess.run(command, env=env, capture_output=True)  # writes the bytecode caches
+    subprocess.run(command, env=USER_ENV, capture_output=True)  # writes the bytecode caches
     found = []
     for _ in range(runs):  # rusage has microseconds; os.times() only clock ticks
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(command, env=env, capture_output=True)
+        subprocess.run(command, env=USER_ENV, capture_output=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         found.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return statistics.median(found)
